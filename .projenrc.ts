@@ -1,0 +1,89 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-elasticache',
+  description:
+    'ElastiCache for Valkey / Redis OSS as code: L2 constructs for replication groups, parameter groups, users and Global Datastores, with synth-time validation.',
+  author: 'cdk-elasticache team',
+  authorAddress: 'team@cdk-elasticache.dev',
+  repositoryUrl: 'https://github.com/cdk-elasticache/cdk-elasticache.git',
+  keywords: ['cdk', 'aws-cdk', 'elasticache', 'valkey', 'redis', 'cluster', 'global-datastore'],
+  license: 'Apache-2.0',
+
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  // No GitHub here: CI is `.ci/run`, release is not automated yet.
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  sampleCode: false,
+
+  publishToPypi: {
+    distName: 'cdk-elasticache',
+    module: 'cdk_elasticache',
+  },
+
+  // ts-jest 29 supports TypeScript 5.x; Node 20 is the runtime we test on.
+  devDeps: ['@types/js-yaml', 'js-yaml', 'typescript@~5.9.0', '@types/node@^20'],
+
+  jestOptions: {
+    // A stale snapshot must fail CI, not be rewritten by it; `npx projen test:update` refreshes them.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 120_000,
+      // Full-template snapshots are deterministic only if synthesis is; keep coverage off the hot path.
+      collectCoverage: false,
+    },
+  },
+  tsconfigDev: {
+    compilerOptions: {},
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
+  },
+
+  gitignore: ['cdk.out', '/examples/**/cdk.out', '/.tmp/', '__pycache__/', '*.pyc'],
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/.ci/', 'cdk.out'] },
+});
+
+// ts-jest does not type-check: type-check the tests, examples and benchmarks before running them.
+project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
+
+// Python bindings. jsii-pacmak cannot fetch its Python build tools here (no PyPI), so we generate
+// the code only, build the wheel with the system pip offline, and import it against a stdlib
+// stand-in for the jsii runtime (scripts/python-check). With CI=true projen would skip this, so
+// the package task always runs every target.
+const packagePython = project.tasks.tryFind('package:python') ?? project.addTask('package:python');
+packagePython.reset();
+packagePython.description = 'Generate the Python bindings, build the wheel offline and check it';
+packagePython.exec('rm -rf dist/python && jsii-pacmak -v --target python --code-only --outdir dist');
+packagePython.exec(
+  '/usr/bin/python3 -m pip wheel --no-deps --no-build-isolation --no-index -w dist/python dist/python/src 2>&1 | tail -n 3',
+);
+packagePython.exec('/usr/bin/python3 scripts/python-check/check_wheel.py dist/python');
+
+const packageAll = project.tasks.tryFind('package-all')!;
+packageAll.reset();
+packageAll.spawn(project.tasks.tryFind('package:js')!);
+packageAll.spawn(packagePython);
+const packageTask = project.tasks.tryFind('package')!;
+packageTask.reset();
+packageTask.spawn(packageAll);
+
+project.addTask('synth:examples', {
+  description: 'Synthesize the example apps into examples/*/cdk.out',
+  exec: 'ts-node --project test/tsconfig.json scripts/synth-examples.ts',
+});
+
+project.addTask('bench:synth', {
+  description: 'Benchmark: synthesize a 500-shard replication group',
+  exec: 'ts-node --project test/tsconfig.json bench/synth-500-shards.ts',
+});
+
+project.synth();
