@@ -1,0 +1,35 @@
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { LogFormat } from './options';
+
+/**
+ * Where ElastiCache delivers a log (slow log or engine log).
+ */
+export abstract class LogDestination {
+  /** Deliver to a CloudWatch Logs log group. */
+  public static cloudWatchLogs(logGroup: logs.ILogGroup, format: LogFormat = LogFormat.JSON): LogDestination {
+    return new (class extends LogDestination {
+      public readonly destinationType = 'cloudwatch-logs';
+      public readonly logFormat = format;
+      public readonly destinationDetails = { cloudWatchLogsDetails: { logGroup: logGroup.logGroupName } };
+    })();
+  }
+
+  /** Deliver to an Amazon Data Firehose delivery stream, by name. */
+  public static kinesisFirehose(deliveryStreamName: string, format: LogFormat = LogFormat.JSON): LogDestination {
+    return new (class extends LogDestination {
+      public readonly destinationType = 'kinesis-firehose';
+      public readonly logFormat = format;
+      public readonly destinationDetails = { kinesisFirehoseDetails: { deliveryStream: deliveryStreamName } };
+    })();
+  }
+
+  /** `cloudwatch-logs` or `kinesis-firehose`. */
+  public abstract readonly destinationType: string;
+  /** `json` or `text`. */
+  public abstract readonly logFormat: LogFormat;
+  /**
+   * The CloudFormation `DestinationDetails` block.
+   * @internal
+   */
+  public abstract readonly destinationDetails: any;
+}
