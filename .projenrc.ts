@@ -39,12 +39,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 120_000,
+      // Examples import the package by name, as users do; in tests that is this checkout's src/.
+      moduleNameMapper: { '^cdk-elasticache$': '<rootDir>/src/index.ts' },
       // Full-template snapshots are deterministic only if synthesis is; keep coverage off the hot path.
       collectCoverage: false,
     },
   },
   tsconfigDev: {
-    compilerOptions: {},
+    compilerOptions: {
+      baseUrl: '..',
+      paths: { 'cdk-elasticache': ['src/index.ts'] },
+    },
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
   },
 

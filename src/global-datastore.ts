@@ -51,11 +51,12 @@ export class GlobalDatastore extends Resource implements IGlobalDatastore {
     super(scope, id);
     const primary = props.primary;
     this.primaryReplicationGroup = primary;
+    const description = props.description ?? `Global Datastore ${this.node.path}`;
     const suffix = props.globalDatastoreIdSuffix ?? primary.node.id.toLowerCase().replace(/[^a-z0-9-]/g, '-');
 
     report(this, 'GlobalDatastore', validateGlobalDatastore({
       suffix,
-      description: props.description,
+      description,
       engine: primary.engine.engineName,
       engineVersion: primary.engine.engineVersion,
       nodeType: primary.nodeType.name,
@@ -65,14 +66,13 @@ export class GlobalDatastore extends Resource implements IGlobalDatastore {
 
     this.resource = new CfnGlobalReplicationGroup(this, 'Resource', {
       globalReplicationGroupIdSuffix: suffix,
-      globalReplicationGroupDescription: props.description ?? `Global Datastore ${this.node.path}`,
+      globalReplicationGroupDescription: description,
       members: [{
         replicationGroupId: primary.replicationGroupId,
         replicationGroupRegion: Stack.of(primary).region,
         role: 'PRIMARY',
       }],
     });
-    this.resource.node.addDependency(primary);
     this.globalDatastoreId = this.resource.attrGlobalReplicationGroupId;
     this.globalDatastoreArn = Stack.of(this).formatArn({
       service: 'elasticache',
@@ -87,6 +87,7 @@ export class GlobalDatastore extends Resource implements IGlobalDatastore {
       validate: () => {
         const problems = validateGlobalDatastore({
           suffix,
+          description,
           engine: primary.engine.engineName,
           engineVersion: primary.engine.engineVersion,
           nodeType: primary.nodeType.name,

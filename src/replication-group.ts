@@ -470,8 +470,6 @@ export class ReplicationGroup extends ReplicationGroupBase {
     if (props.finalSnapshotName) {
       this.resource.addMetadata('cdk-elasticache:FinalSnapshotName', props.finalSnapshotName.toLowerCase());
     }
-    if (props.userGroup) this.resource.node.addDependency(props.userGroup);
-    if (props.parameterGroup) this.resource.node.addDependency(props.parameterGroup);
 
     this.replicationGroupId = this.getResourceNameAttribute(this.resource.ref);
     this.replicationGroupArn = this.arnOf(this.replicationGroupId);
