@@ -1,0 +1,360 @@
+import { IResource, Lazy, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
+import { CfnParameterGroup } from 'aws-cdk-lib/aws-elasticache';
+import { aws_elasticache as elasticacheRefs } from 'aws-cdk-lib/interfaces';
+import { Construct } from 'constructs';
+import { ClusterMode } from './cluster-mode';
+import { Engine } from './engine';
+import { validateEngineVersion } from './model/engine-versions';
+import {
+  defaultGroupName,
+  familyDefaults,
+  isKnownFamily,
+  parseDefaultGroupName,
+  validateClusterModeParameters,
+  validateFamily,
+  validateParameterGroupName,
+  validateParameters,
+  validateParametersForEngineVersion,
+} from './model/parameters';
+import { violation, Violation } from './model/violation';
+import { CDK_CONTEXT, report } from './private/report';
+
+/**
+ * A cache parameter group for Valkey or Redis OSS: one of ElastiCache's default groups, a group
+ * created by this app, or one imported by name.
+ */
+export interface IParameterGroup extends IResource, elasticacheRefs.IParameterGroupRef {
+  /**
+   * The name of the parameter group, e.g. `default.valkey8.cluster.on`.
+   *
+   * @attribute
+   */
+  readonly parameterGroupName: string;
+
+  /**
+   * The parameter group family, e.g. `valkey8`; undefined if unknown (an imported custom group).
+   */
+  readonly family?: string;
+
+  /**
+   * Whether the group has `cluster-enabled yes` (for cluster mode enabled or compatible
+   * replication groups); undefined if unknown (an imported custom group).
+   */
+  readonly clusterEnabled?: boolean;
+
+  /**
+   * The value of a parameter in this group: the value set in the group, else the family's
+   * default; undefined when it is not known (imported custom groups, node-type dependent values).
+   *
+   * @param name the parameter name, e.g. `maxmemory-policy`
+   */
+  parameterValue(name: string): string | undefined;
+}
+
+/**
+ * Properties of a `ParameterGroup`. Give exactly one of `engine` and `family`.
+ */
+export interface ParameterGroupProps {
+  /**
+   * The engine the group is for; the family is derived from its version
+   * (e.g. Valkey 8.1 → `valkey8`).
+   *
+   * @default - `family` must be given
+   */
+  readonly engine?: Engine;
+
+  /**
+   * The parameter group family, e.g. `valkey8`, `valkey7`, `redis7`, `redis6.x`.
+   *
+   * @default - derived from `engine`
+   */
+  readonly family?: string;
+
+  /**
+   * The cluster mode of the replication groups that will use this group.
+   * `ENABLED` and `COMPATIBLE` both set `cluster-enabled` to `yes`: ElastiCache moves a group to
+   * the compatible mode with a parameter group that already has cluster mode on.
+   *
+   * @default ClusterMode.DISABLED - `cluster-enabled` stays `no`
+   */
+  readonly clusterMode?: ClusterMode;
+
+  /**
+   * Parameter values, by name (e.g. `{ 'maxmemory-policy': 'allkeys-lru' }`). Every name and
+   * value is checked against the family's parameters at synth time. `cluster-enabled` is set
+   * through `clusterMode`, not here.
+   *
+   * @default - the family's defaults
+   */
+  readonly parameters?: { [name: string]: string };
+
+  /**
+   * A description of the group.
+   *
+   * @default - a description naming the family and the cluster mode
+   */
+  readonly description?: string;
+
+  /**
+   * What happens to the group when it leaves the stack.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Attributes to import an existing parameter group.
+ */
+export interface ParameterGroupAttributes {
+  /**
+   * The name of the parameter group.
+   */
+  readonly parameterGroupName: string;
+
+  /**
+   * The family of the group, e.g. `valkey8`.
+   *
+   * @default - inferred from ElastiCache's default group names, else unknown
+   */
+  readonly family?: string;
+
+  /**
+   * Whether the group has `cluster-enabled yes`.
+   *
+   * @default - inferred from ElastiCache's default group names, else unknown
+   */
+  readonly clusterEnabled?: boolean;
+}
+
+/**
+ * An ElastiCache parameter group for Valkey or Redis OSS (`AWS::ElastiCache::ParameterGroup`).
+ *
+ * Parameters are checked at synth time against the catalogue of the family: unknown names
+ * (with a suggestion), values of the wrong type or out of range, and parameters ElastiCache does
+ * not let custom groups change all fail with the construct path, the rule and the fix.
+ *
+ * CloudFormation gives parameter groups no name property: the name is generated.
+ *
+ * @example
+ * new ParameterGroup(this, 'Parameters', {
+ *   engine: Engine.VALKEY_8_1,
+ *   clusterMode: ClusterMode.ENABLED,
+ *   parameters: { 'maxmemory-policy': 'allkeys-lru' },
+ * });
+ *
+ * @resource AWS::ElastiCache::ParameterGroup
+ */
+export class ParameterGroup extends Resource implements IParameterGroup {
+  /**
+   * Imports a parameter group by name. For ElastiCache's default groups
+   * (`default.<family>` and `default.<family>.cluster.on`) the family and cluster mode are
+   * inferred from the name; for other names they stay unknown.
+   *
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param parameterGroupName the group's name, e.g. `default.valkey8.cluster.on`
+   */
+  public static fromParameterGroupName(scope: Construct, id: string, parameterGroupName: string): IParameterGroup {
+    return ParameterGroup.fromParameterGroupAttributes(scope, id, { parameterGroupName });
+  }
+
+  /**
+   * Imports a parameter group from its attributes. What is not given is inferred from
+   * ElastiCache's default group names, or stays unknown.
+   *
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param attrs the group's name and what is known about it
+   */
+  public static fromParameterGroupAttributes(scope: Construct, id: string, attrs: ParameterGroupAttributes): IParameterGroup {
+    return new ImportedParameterGroup(scope, id, attrs);
+  }
+
+  /** @attribute */
+  public readonly parameterGroupName: string;
+
+  /**
+   * The parameter group family, e.g. `valkey8` (always set for a group created here).
+   */
+  public readonly family?: string;
+
+  /**
+   * Whether the group has `cluster-enabled yes` (always set for a group created here).
+   */
+  public readonly clusterEnabled?: boolean;
+
+  /**
+   * The cluster mode the group was made for.
+   */
+  public readonly clusterMode: ClusterMode;
+
+  private readonly resource: CfnParameterGroup;
+  private readonly values: { [name: string]: string } = {};
+  private readonly groupFamily: string;
+  private readonly enabled: boolean;
+  private readonly engineVersion?: string;
+
+  constructor(scope: Construct, id: string, props: ParameterGroupProps = {}) {
+    super(scope, id);
+
+    const problems: Violation[] = [];
+    let family: string;
+    if (props.engine && props.family !== undefined) {
+      problems.push(familyChoiceViolation('both engine and family are given'));
+      family = props.family;
+    } else if (props.engine) {
+      const engineProblems = validateEngineVersion(props.engine.engineName, props.engine.engineVersion, 'engine');
+      problems.push(...engineProblems);
+      family = engineProblems.some((v) => v.severity === 'error') ? 'unknown' : props.engine.parameterGroupFamily;
+    } else if (props.family !== undefined) {
+      problems.push(...validateFamily(props.family, CDK_CONTEXT, 'family'));
+      family = props.family;
+    } else {
+      problems.push(familyChoiceViolation('neither engine nor family is given'));
+      family = 'unknown';
+    }
+
+    this.groupFamily = family;
+    this.family = family;
+    this.engineVersion = props.engine?.engineVersion;
+    this.clusterMode = props.clusterMode ?? ClusterMode.DISABLED;
+    this.enabled = this.clusterMode !== ClusterMode.DISABLED;
+    this.clusterEnabled = this.enabled;
+
+    const parameters = props.parameters ?? {};
+    // Check the parameters only against a family we know, so one mistake does not hide behind another.
+    if (problems.every((v) => v.severity !== 'error')) {
+      problems.push(...this.checkParameters(parameters));
+    }
+    report(this, 'ParameterGroup', problems);
+    Object.assign(this.values, parameters);
+
+    this.resource = new CfnParameterGroup(this, 'Resource', {
+      cacheParameterGroupFamily: family,
+      description: props.description ?? this.defaultDescription(),
+      properties: Lazy.any({ produce: () => this.renderProperties() }),
+    });
+    this.resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
+    this.parameterGroupName = this.resource.ref;
+  }
+
+  /**
+   * A reference to this parameter group for aws-cdk-lib's L1 constructs.
+   */
+  public get parameterGroupRef(): elasticacheRefs.ParameterGroupReference {
+    return { cacheParameterGroupName: this.parameterGroupName };
+  }
+
+  /**
+   * Sets a parameter, checked like the `parameters` prop; a later value replaces an earlier one.
+   *
+   * @param name the parameter name, e.g. `maxmemory-policy`
+   * @param value the value as ElastiCache takes it, e.g. `allkeys-lru`
+   */
+  public addParameter(name: string, value: string): void {
+    report(this, 'ParameterGroup', this.checkParameters({ [name]: value }));
+    this.values[name] = value;
+  }
+
+  /**
+   * The value of a parameter in this group: the value set, else the family's default
+   * (`cluster-enabled` follows the cluster mode); undefined for parameters whose default depends
+   * on the node type, unknown names, or a family given as a token.
+   *
+   * @param name the parameter name, e.g. `maxmemory-policy`
+   */
+  public parameterValue(name: string): string | undefined {
+    if (name === 'cluster-enabled') return yesNo(this.enabled);
+    if (Object.prototype.hasOwnProperty.call(this.values, name)) return this.values[name];
+    if (Token.isUnresolved(this.groupFamily) || !isKnownFamily(this.groupFamily)) return undefined;
+    return familyDefaults(this.groupFamily, this.enabled)?.[name];
+  }
+
+  private checkParameters(parameters: { [name: string]: string }): Violation[] {
+    return [
+      ...validateParameters(this.groupFamily, parameters, CDK_CONTEXT, 'parameters'),
+      ...validateClusterModeParameters(this.groupFamily, this.enabled, parameters, CDK_CONTEXT, 'parameters'),
+      ...validateParametersForEngineVersion(this.groupFamily, this.engineVersion, parameters, CDK_CONTEXT, 'parameters'),
+    ];
+  }
+
+  private renderProperties(): { [name: string]: string } | undefined {
+    const props: { [name: string]: string } = this.enabled ? { 'cluster-enabled': 'yes' } : {};
+    Object.assign(props, this.values);
+    return Object.keys(props).length > 0 ? props : undefined;
+  }
+
+  private defaultDescription(): string {
+    const family = Token.isUnresolved(this.groupFamily) ? 'a custom family' : this.groupFamily;
+    const mode = this.clusterMode === ClusterMode.DISABLED ? 'cluster mode disabled' : `cluster mode ${this.clusterMode} (cluster-enabled yes)`;
+    return `Parameters for ${family}, ${mode}`;
+  }
+}
+
+/** An existing parameter group, by name. */
+class ImportedParameterGroup extends Resource implements IParameterGroup {
+  public readonly parameterGroupName: string;
+  public readonly family?: string;
+  public readonly clusterEnabled?: boolean;
+  private readonly isDefaultGroup: boolean;
+
+  constructor(scope: Construct, id: string, attrs: ParameterGroupAttributes) {
+    super(scope, id);
+    const name = attrs.parameterGroupName;
+    const parsed = Token.isUnresolved(name) ? undefined : parseDefaultGroupName(name);
+    const problems: Violation[] = [...validateParameterGroupName(name, CDK_CONTEXT, 'parameterGroupName')];
+    if (parsed && attrs.family !== undefined && !Token.isUnresolved(attrs.family) && attrs.family !== parsed.family) {
+      problems.push(
+        violation(
+          'E4',
+          "a default group's name tells its family",
+          'family',
+          `'${name}' is a group of family ${parsed.family}, but family is '${attrs.family}'`,
+          `leave family out, or import '${defaultGroupName(attrs.family, parsed.clusterEnabled)}'`,
+        ),
+      );
+    }
+    if (parsed && attrs.clusterEnabled !== undefined && attrs.clusterEnabled !== parsed.clusterEnabled) {
+      problems.push(
+        violation(
+          'T9',
+          "a default group's name tells its cluster mode",
+          'clusterEnabled',
+          `'${name}' has cluster-enabled ${yesNo(parsed.clusterEnabled)}, but clusterEnabled is ${attrs.clusterEnabled}`,
+          `leave clusterEnabled out, or import '${defaultGroupName(parsed.family, attrs.clusterEnabled)}'`,
+        ),
+      );
+    }
+    report(this, 'ParameterGroup', problems);
+    this.parameterGroupName = name;
+    this.family = attrs.family ?? parsed?.family;
+    this.clusterEnabled = attrs.clusterEnabled ?? parsed?.clusterEnabled;
+    this.isDefaultGroup = parsed !== undefined;
+  }
+
+  public get parameterGroupRef(): elasticacheRefs.ParameterGroupReference {
+    return { cacheParameterGroupName: this.parameterGroupName };
+  }
+
+  public parameterValue(name: string): string | undefined {
+    if (name === 'cluster-enabled') return this.clusterEnabled === undefined ? undefined : yesNo(this.clusterEnabled);
+    // Only a default group is known to hold the family's defaults.
+    if (!this.isDefaultGroup || this.family === undefined) return undefined;
+    return familyDefaults(this.family, this.clusterEnabled)?.[name];
+  }
+}
+
+function familyChoiceViolation(what: string): Violation {
+  return violation(
+    'E4',
+    'parameter group needs an engine or a family',
+    'engine',
+    `${what}; a parameter group needs exactly one`,
+    "give engine (e.g. Engine.VALKEY_8_1) or family (e.g. 'valkey8'), not both",
+  );
+}
+
+function yesNo(value: boolean): string {
+  return value ? 'yes' : 'no';
+}
