@@ -1,3 +1,4 @@
+import { CfnReplicationGroup } from 'aws-cdk-lib/aws-elasticache';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { LogFormat } from './options';
 
@@ -27,9 +28,6 @@ export abstract class LogDestination {
   public abstract readonly destinationType: string;
   /** `json` or `text`. */
   public abstract readonly logFormat: LogFormat;
-  /**
-   * The CloudFormation `DestinationDetails` block.
-   * @internal
-   */
-  public abstract readonly destinationDetails: any;
+  /** The CloudFormation `DestinationDetails` block. */
+  public abstract readonly destinationDetails: CfnReplicationGroup.DestinationDetailsProperty;
 }

@@ -1,5 +1,6 @@
 import { compareVersions, parseVersion, validateEngineVersion, versionAtLeast } from './engine-versions';
 import { parseSlots, TOTAL_SLOTS } from './topology';
+import { validateCacheUserGroup } from './users';
 import { isKnown, RuleContext, violation, Violation } from './violation';
 
 /** One node group (shard) as declared explicitly. */
@@ -242,9 +243,7 @@ export function validateSecurity(spec: ReplicationGroupSpec, ctx: RuleContext): 
     if (spec.engine === 'redis' && parseVersion(spec.engineVersion) && compareVersions(spec.engineVersion, '6.0') < 0) {
       out.push(violation('S9', 'RBAC needs Redis OSS 6.0 or Valkey', 'userGroup', `user groups are not available on redis ${spec.engineVersion}`, 'use Redis OSS 6.0 or later, or Valkey'));
     }
-    if (spec.engine === 'redis' && spec.userGroup.engine === 'valkey') {
-      out.push(violation('S9', 'user group engine matches the cluster', 'userGroup', 'a Redis OSS replication group cannot use a Valkey user group', 'create the user group with engine UserEngine.REDIS, or run the group on Valkey'));
-    }
+    out.push(...validateCacheUserGroup(ctx, spec.engine, spec.userGroup.engine));
   }
   return out;
 }
