@@ -68,10 +68,8 @@ const packagePython = project.tasks.tryFind('package:python') ?? project.addTask
 packagePython.reset();
 packagePython.description = 'Generate the Python bindings, build the wheel offline and check it';
 packagePython.exec('rm -rf dist/python && jsii-pacmak -v --target python --code-only --outdir dist');
-packagePython.exec(
-  '/usr/bin/python3 -m pip wheel --no-deps --no-build-isolation --no-index -w dist/python dist/python/src 2>&1 | tail -n 3',
-);
-packagePython.exec('/usr/bin/python3 scripts/python-check/check_wheel.py dist/python');
+packagePython.exec('/usr/bin/python3 -m pip wheel --isolated --no-deps --no-build-isolation --no-index -q -w dist/python dist/python');
+packagePython.exec('/usr/bin/python3 scripts/python-check/check_wheel.py dist/python --run-example examples/python/app.py');
 
 const packageAll = project.tasks.tryFind('package-all')!;
 packageAll.reset();

@@ -9,8 +9,8 @@ import { Endpoint } from './endpoint';
 import { Engine } from './engine';
 import { IGlobalDatastore } from './global-datastore-ref';
 import { LogDestination } from './log-destination';
-import { validateReplicationGroupRules } from './model/replication-group-rules';
 import { NodeGroupSpec, ReplicationGroupSpec } from './model/replication-group';
+import { validateReplicationGroupRules } from './model/replication-group-rules';
 import { memberClusterIds } from './model/topology';
 import { NodeType } from './node-type';
 import { Durability, IpDiscovery, NetworkType, TransitEncryptionMode } from './options';
@@ -311,7 +311,8 @@ export class ReplicationGroup extends ReplicationGroupBase {
     const primary = gd?.primaryReplicationGroup;
     const engine = primary?.engine ?? props.engine ?? Engine.VALKEY_8_1;
     const nodeType = primary?.nodeType ?? props.nodeType ?? NodeType.R7G_LARGE;
-    const clusterMode = (primary ? (primary.clusterModeEnabled ? ClusterMode.ENABLED : ClusterMode.DISABLED) : props.clusterMode) ?? ClusterMode.DISABLED;
+    const primaryMode = primary && (primary.clusterModeEnabled ? ClusterMode.ENABLED : ClusterMode.DISABLED);
+    const clusterMode = primaryMode ?? props.clusterMode ?? ClusterMode.DISABLED;
     const cme = clusterMode === ClusterMode.ENABLED;
     const shards = primary?.shards ?? props.shards ?? (props.nodeGroups?.length || (cme ? 3 : 1));
     const replicas = props.replicasPerShard ?? 1;
@@ -552,7 +553,8 @@ class ImportedReplicationGroup extends ReplicationGroupBase {
     this.replicationGroupId = attrs.replicationGroupId;
     this.replicationGroupArn = this.arnOf(attrs.replicationGroupId);
     this.clusterModeEnabled = attrs.clusterModeEnabled ?? false;
-    this.memberClusterIds = attrs.memberClusterIds ?? memberClusterIds(attrs.replicationGroupId, this.clusterModeEnabled, attrs.shards ?? 1, attrs.replicasPerShard ?? 0);
+    this.memberClusterIds = attrs.memberClusterIds
+      ?? memberClusterIds(attrs.replicationGroupId, this.clusterModeEnabled, attrs.shards ?? 1, attrs.replicasPerShard ?? 0);
     this.connections = new ec2.Connections({ securityGroups: attrs.securityGroups, defaultPort: ec2.Port.tcp(attrs.port ?? 6379) });
   }
 

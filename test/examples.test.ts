@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../examples/typescript/app';
 import { cfnLint, cfnLintCommand } from './helpers/cfn-lint';
+import { buildApp } from '../examples/typescript/app';
 
 // The README's three shapes, synthesized as the example app: full-template snapshots catch any
 // unintended change, cfn-lint checks CloudFormation would accept them.

@@ -172,9 +172,9 @@ describe('ReplicationGroup props', () => {
       NetworkType: 'dual_stack',
       IpDiscovery: 'ipv6',
     };
-    for (const [key, value] of Object.entries(expected)) {
+    for (const [name, value] of Object.entries(expected)) {
       // one property at a time, so a failure names the property
-      expect([key, Object.keys(t.findResources(RG, { Properties: { [key]: value } })).length]).toEqual([key, 1]);
+      expect([name, Object.keys(t.findResources(RG, { Properties: { [name]: value } })).length]).toEqual([name, 1]);
     }
     t.hasResourceProperties('AWS::ElastiCache::SubnetGroup', { SubnetIds: vpc.publicSubnets.map(() => Match.anyValue()) });
   });

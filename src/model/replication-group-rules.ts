@@ -48,7 +48,12 @@ export function validateReplicationGroupRules(spec: ReplicationGroupSpec, ctx: R
     );
     if (pg) {
       out.push(
-        ...validateClusterModeParameterGroup({ clusterModeEnabled: clusterEnabledGroup, groupClusterEnabled: pg.clusterEnabled, groupName: isKnown(ctx, pg.name) ? pg.name : undefined, family: engineFamily }),
+        ...validateClusterModeParameterGroup({
+          clusterModeEnabled: clusterEnabledGroup,
+          groupClusterEnabled: pg.clusterEnabled,
+          groupName: isKnown(ctx, pg.name) ? pg.name : undefined,
+          family: engineFamily,
+        }),
         ...validateFamilyMatchesEngine(pg.family, engineFamily, ctx),
       );
       const parameters = pg.parameters ?? {};

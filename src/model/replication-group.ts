@@ -174,8 +174,9 @@ function validateNodeGroups(spec: ReplicationGroupSpec, ctx: RuleContext): Viola
     if (isKnown(ctx, g.replicaCount) && (g.replicaCount < 0 || g.replicaCount > MAX_REPLICAS || !Number.isInteger(g.replicaCount))) {
       out.push(violation('T1', 'a shard has 0 to 5 read replicas', `${prop}.replicaCount`, `replicaCount is ${g.replicaCount}`, `set replicaCount between 0 and ${MAX_REPLICAS}`));
     }
-    if (g.replicaAvailabilityZones && isKnown(ctx, g.replicaAvailabilityZones) && isKnown(ctx, count) && g.replicaAvailabilityZones.length !== count) {
-      out.push(violation('T6', 'one AZ per replica', `${prop}.replicaAvailabilityZones`, `${g.replicaAvailabilityZones.length} AZs given for ${count} replicas`, `list exactly ${count} replica AZs`));
+    const azs = g.replicaAvailabilityZones;
+    if (azs && isKnown(ctx, azs) && isKnown(ctx, count) && azs.length !== count) {
+      out.push(violation('T6', 'one AZ per replica', `${prop}.replicaAvailabilityZones`, `${azs.length} AZs given for ${count} replicas`, `list exactly ${count} replica AZs`));
     }
     if (g.slots === undefined || !isKnown(ctx, g.slots)) {
       allSlotsGiven = false;
