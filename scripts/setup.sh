@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-/usr/bin/python3 -c 'import pip, setuptools, wheel' 2>/dev/null || need_apt+=(python3-pip python3-setuptools python3-wheel)
+# (separate checks: importing pip before setuptools trips setuptools' distutils hack)
+{ /usr/bin/python3 -m pip --version && /usr/bin/python3 -c 'import setuptools' && /usr/bin/python3 -c 'import wheel'; } >/dev/null 2>&1 \
+  || need_apt+=(python3-pip python3-setuptools python3-wheel)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} (Debian)"
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
