@@ -17,8 +17,8 @@ const IGNORED_CHECKS = ['W3010'];
 /** Findings about resources aws-cdk-lib generates itself (cross-region reference custom resources). */
 const CDK_OWN_RESOURCES = /'CustomCrossRegionExport[A-Za-z0-9]*'/;
 
-/** Runs cfn-lint on templates; returns its findings (empty when clean). */
-export function cfnLint(templates: Record<string, unknown>): string {
+/** Runs cfn-lint on templates; returns its findings (empty when clean), less those `ignore` matches. */
+export function cfnLint(templates: Record<string, unknown>, ignore?: RegExp): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfn-lint-'));
   try {
     const files = Object.entries(templates).map(([name, t]) => {
@@ -30,7 +30,7 @@ export function cfnLint(templates: Record<string, unknown>): string {
     if (r.error) throw r.error;
     return `${r.stdout}${r.stderr}`
       .split('\n')
-      .filter((line) => line.trim() !== '' && !CDK_OWN_RESOURCES.test(line))
+      .filter((line) => line.trim() !== '' && !CDK_OWN_RESOURCES.test(line) && !(ignore && ignore.test(line)))
       .join('\n');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
