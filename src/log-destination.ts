@@ -4,6 +4,16 @@ import { LogFormat } from './options';
 
 /**
  * Where ElastiCache delivers a log (slow log or engine log).
+ *
+ * @example
+ * declare const vpc: ec2.IVpc;
+ * new ReplicationGroup(this, 'Cache', {
+ *   vpc,
+ *   logDelivery: {
+ *     slowLog: LogDestination.cloudWatchLogs(new logs.LogGroup(this, 'SlowLog')),
+ *     engineLog: LogDestination.kinesisFirehose('cache-engine-log', LogFormat.TEXT),
+ *   },
+ * });
  */
 export abstract class LogDestination {
   /** Deliver to a CloudWatch Logs log group. */

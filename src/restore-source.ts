@@ -3,6 +3,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 /**
  * Data to seed a new replication group with: an ElastiCache snapshot, or RDB files in S3
  * (made by ElastiCache or by any Valkey / Redis OSS server).
+ *
+ * @example
+ * declare const vpc: ec2.IVpc;
+ * declare const bucket: s3.IBucket;
+ * new ReplicationGroup(this, 'FromSnapshot', { vpc, restoreFrom: RestoreSource.fromSnapshot('nightly-2026-11-01') });
+ * new ReplicationGroup(this, 'FromRdb', { vpc, restoreFrom: RestoreSource.fromRdbFiles(bucket, ['exports/dump.rdb']) });
  */
 export abstract class RestoreSource {
   /** Restore from an ElastiCache snapshot, by name. */

@@ -46,6 +46,14 @@ const MAX_SUBNETS = 20;
  * The subnets of a VPC that ElastiCache nodes run in (AWS::ElastiCache::SubnetGroup).
  *
  * A replication group makes one for itself when none is given.
+ *
+ * @example
+ * declare const vpc: ec2.IVpc;
+ * const subnets = new SubnetGroup(this, 'Subnets', {
+ *   vpc,
+ *   vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+ * });
+ * new ReplicationGroup(this, 'Cache', { vpc, subnetGroup: subnets });
  */
 export class SubnetGroup extends Resource implements ISubnetGroup {
   /** Use an existing subnet group by name. */

@@ -20,6 +20,14 @@ export interface NoPasswordUserProps extends UserBaseProps {
  * groups refuse it). Anyone who reaches the cache can act as this user: keep its access string
  * narrow, e.g. read-only on a few keys.
  *
+ * @example
+ * new NoPasswordUser(this, 'Default', {
+ *   userId: 'redis-default',
+ *   userName: 'default',
+ *   engine: UserEngine.REDIS,
+ *   accessControl: AccessControl.fromAccessString('on ~public:* +@read'),
+ * });
+ *
  * @resource AWS::ElastiCache::User
  */
 export class NoPasswordUser extends UserBase {
