@@ -47,6 +47,8 @@ function withL1(): number {
     numNodeGroups: SHARDS,
     replicasPerNodeGroup: 0,
     automaticFailoverEnabled: true,
+    transitEncryptionEnabled: true,
+    atRestEncryptionEnabled: true,
     securityGroupIds: [sg.securityGroupId],
   });
   app.synth();

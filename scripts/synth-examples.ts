@@ -20,9 +20,15 @@ for (const stack of assembly.stacks) {
   console.log(`${stack.stackName} (${stack.environment.region}): ${resources.length} resources; ElastiCache: ${summary || 'none'}`);
   for (const r of caches.filter((c) => c.Type === 'AWS::ElastiCache::ReplicationGroup')) {
     const p = r.Properties;
+    const id = p.ReplicationGroupId ?? '(generated id)';
+    if (p.GlobalReplicationGroupId) {
+      const replicas = p.ReplicasPerNodeGroup ?? (p.NumCacheClusters ?? 1) - 1;
+      console.log(`  replication group ${id}: Global Datastore secondary (engine, node type and shards from the primary), ${replicas} replica(s) per shard`);
+      continue;
+    }
     const shards = p.NumNodeGroups ?? 1;
     const nodes = p.NumCacheClusters ?? shards * (1 + (p.ReplicasPerNodeGroup ?? 0));
-    console.log(`  replication group ${p.ReplicationGroupId ?? '(generated id)'}: ${p.Engine ?? 'inherited'} ${p.EngineVersion ?? ''} ${p.CacheNodeType ?? ''}, ${shards} shard(s), ${nodes} node(s), Multi-AZ ${p.MultiAZEnabled}`);
+    console.log(`  replication group ${id}: ${p.Engine} ${p.EngineVersion} ${p.CacheNodeType}, ${shards} shard(s), ${nodes} node(s), Multi-AZ ${p.MultiAZEnabled}`);
   }
 }
 console.log(`templates written to ${path.relative(process.cwd(), outdir)}`);

@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, RemovalPolicy, SecretValue, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -219,6 +219,15 @@ describe('ReplicationGroup props', () => {
     const t = Template.fromStack(stack);
     t.hasResourceProperties(RG, { SnapshotName: 'nightly-2026-11-01' });
     t.hasResourceProperties(RG, { SnapshotArns: [{ 'Fn::Join': ['', Match.arrayWith([':s3:::seed-bucket/dump.rdb'])] }] });
+  });
+
+  test('tags reach the group, its subnet group and its security group', () => {
+    const { stack, vpc } = stackWithVpc();
+    const rg = new ReplicationGroup(stack, 'Cache', { vpc });
+    Tags.of(rg).add('team', 'payments');
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties(RG, { Tags: [{ Key: 'team', Value: 'payments' }] });
+    t.hasResourceProperties('AWS::ElastiCache::SubnetGroup', { Tags: [{ Key: 'team', Value: 'payments' }] });
   });
 
   test('an existing subnet group and a removal policy', () => {
