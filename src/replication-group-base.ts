@@ -122,9 +122,10 @@ export abstract class ReplicationGroupBase extends Resource implements IReplicat
     const ids = this.memberClusterIds;
     const period = props.period ?? Duration.minutes(5);
     if (ids.length > MAX_MATH_METRICS) {
-      // Too many nodes for plain metric math: a SEARCH over the group's node ids (graphs, not alarms).
+      // Too many nodes for plain metric math: a SEARCH over the node ids (graphs, not alarms). An unquoted
+      // value is CloudWatch's partial match, on the id's tokens.
       return new cloudwatch.MathExpression({
-        expression: `${aggregateOf(statistic)}(SEARCH('{${METRIC_NAMESPACE},CacheClusterId} MetricName="${metricName}" CacheClusterId="${this.replicationGroupId}-"', '${statistic}', ${period.toSeconds()}))`,
+        expression: `${aggregateOf(statistic)}(SEARCH('{${METRIC_NAMESPACE},CacheClusterId} MetricName="${metricName}" CacheClusterId=${this.replicationGroupId}', '${statistic}', ${period.toSeconds()}))`,
         usingMetrics: {},
         period,
         label: props.label ?? `${metricName} (${statistic}, all nodes)`,

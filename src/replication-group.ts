@@ -318,13 +318,16 @@ export class ReplicationGroup extends ReplicationGroupBase {
     const replicas = props.replicasPerShard ?? 1;
     const replicaCounts = props.nodeGroups?.length ? props.nodeGroups.map((g) => g.replicaCount ?? replicas) : [replicas];
     const everyShardHasReplica = replicaCounts.every((r) => Token.isUnresolved(r) || r > 0);
-    const multiAz = props.multiAz ?? everyShardHasReplica;
-    const automaticFailover = props.automaticFailover ?? (cme || multiAz || everyShardHasReplica);
+    // Defaults follow what the node type supports: no Multi-AZ on t1, failover on t2 only in cluster mode.
+    const family = nodeType.family;
+    const failoverCapable = family !== 't1' && (family !== 't2' || cme);
+    const multiAz = props.multiAz ?? (everyShardHasReplica && failoverCapable);
+    const automaticFailover = props.automaticFailover ?? (cme || multiAz || (everyShardHasReplica && failoverCapable));
     const port = props.port ?? 6379;
     const transitEncryption = primary?.transitEncryption ?? props.transitEncryption ?? true;
     const atRestEncryption = props.atRestEncryption ?? true;
     const dataTiering = props.dataTiering ?? nodeType.dataTiering;
-    const backupDays = props.backupRetention?.toDays() ?? 1;
+    const backupDays = props.backupRetention?.toDays() ?? (nodeType.name === 'cache.t1.micro' ? 0 : 1); // t1.micro has no backups
     const clusterEnabledGroup = clusterMode !== ClusterMode.DISABLED;
     const engineFamily = safeFamily(engine); // undefined for a malformed version, which validation reports
     const defaultGroup = engineFamily ? `default.${engineFamily}${clusterEnabledGroup ? '.cluster.on' : ''}` : undefined;

@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, RemovalPolicy, SecretValue, Stack, Tags } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Errors, RemovalPolicy, SecretValue, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -94,6 +94,24 @@ describe('ReplicationGroup defaults', () => {
     const { stack, vpc } = stackWithVpc();
     new ReplicationGroup(stack, 'Cache', { vpc, replicasPerShard: 0 });
     Template.fromStack(stack).hasResourceProperties(RG, { NumCacheClusters: 1, MultiAZEnabled: false, AutomaticFailoverEnabled: false });
+  });
+
+  test('defaults follow what the node type supports (t2: failover only in cluster mode; t1.micro: no backups)', () => {
+    const { stack, vpc } = stackWithVpc();
+    new ReplicationGroup(stack, 'T2', { vpc, nodeType: NodeType.of('cache.t2.medium'), replicationGroupId: 't2' });
+    new ReplicationGroup(stack, 'T1', { vpc, nodeType: NodeType.of('cache.t1.micro'), replicationGroupId: 't1' });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties(RG, { ReplicationGroupId: 't2', MultiAZEnabled: false, AutomaticFailoverEnabled: false });
+    t.hasResourceProperties(RG, { ReplicationGroupId: 't1', MultiAZEnabled: false, AutomaticFailoverEnabled: false, SnapshotRetentionLimit: 0 });
+  });
+
+  test('engine versions this library does not know are warnings', () => {
+    const { stack, vpc } = stackWithVpc();
+    new ReplicationGroup(stack, 'Newer', { vpc, engine: Engine.valkey('10.0') });
+    new ReplicationGroup(stack, 'Unknown', { vpc, engine: Engine.valkey('8.3') });
+    const a = Annotations.fromStack(stack);
+    a.hasWarning('/TestStack/Newer', Match.stringLikeRegexp('valkey 10.0 is newer than the versions this library knows'));
+    a.hasWarning('/TestStack/Unknown', Match.stringLikeRegexp('valkey 8.3 is not a version ElastiCache offers'));
   });
 
   test('Redis OSS 6.2 gets the redis6.x family and no ClusterMode property', () => {
@@ -349,6 +367,22 @@ describe('ReplicationGroup rules', () => {
     const msg = errorOf(() => new ReplicationGroup(stack, 'Cache', { vpc, ...props(vpc) }));
     expect(msg).toMatch(/^ReplicationGroup at 'TestStack\/Cache' is invalid/);
     expect(msg).toMatch(expected);
+  });
+
+  test('errors are aws-cdk-lib ValidationErrors bound to the construct', () => {
+    const { stack, vpc } = stackWithVpc();
+    try {
+      new ReplicationGroup(stack, 'Cache', { vpc, replicasPerShard: 6 });
+      throw new Error('no error');
+    } catch (e) {
+      expect(Errors.isValidationError(e)).toBe(true);
+    }
+  });
+
+  test('Multi-AZ without replicas reports H2 alone, not the failover rule too', () => {
+    const { stack, vpc } = stackWithVpc();
+    const msg = errorOf(() => new ReplicationGroup(stack, 'Cache', { vpc, replicasPerShard: 0, multiAz: true }));
+    expect(msg).toMatch(/\(1 problem\)/);
   });
 
   test('every problem is listed at once', () => {

@@ -75,8 +75,8 @@ export function validateEngineVersion(engine: string, version: string, property 
   if (engine !== 'valkey' && engine !== 'redis') {
     return [violation('E1', 'engine must be valkey or redis', property, `engine '${engine}' is not a node-based Valkey or Redis OSS engine`, "use Engine.valkey('8.1') or Engine.redis('7.1')")];
   }
-  const valkeyForm = /^[7-9]\.\d+$/;
-  const redisForm = /^([4-5]\.\d+\.\d+|6\.x|[6-9]\.\d+)$/;
+  const valkeyForm = /^([7-9]|[1-9]\d+)\.\d+$/;
+  const redisForm = /^([4-5]\.\d+\.\d+|6\.x|([6-9]|[1-9]\d+)\.\d+)$/;
   const ok = engine === 'valkey' ? valkeyForm.test(version) : redisForm.test(version);
   if (!ok) {
     const form = engine === 'valkey' ? 'major.minor, 7.2 or later (e.g. 8.1)' : 'x.y.z up to 5.x, major.minor from 6 on (e.g. 7.1)';
@@ -90,6 +90,9 @@ export function validateEngineVersion(engine: string, version: string, property 
   }
   if (version !== '6.x' && compareVersions(version, newest) > 0) {
     return [violation('E2', 'engine version not yet known', property, `${engine} ${version} is newer than the versions this library knows (up to ${newest}); rules that depend on the version assume ${newest}`, 'check that ElastiCache offers this version in your region', 'warning')];
+  }
+  if (version !== '6.x' && !known.includes(version) && !(engine === 'redis' && /^6\.\d+$/.test(version) && versionAtLeast(version, '6.0'))) {
+    return [violation('E2', 'engine version not known', property, `${engine} ${version} is not a version ElastiCache offers (known: ${known.join(', ')})`, `use one of ${known.join(', ')}`, 'warning')];
   }
   return [];
 }

@@ -133,7 +133,7 @@ export function validateTopology(spec: ReplicationGroupSpec, ctx: RuleContext): 
   if (spec.multiAz && minReplicas === 0) {
     out.push(violation('H2', 'Multi-AZ needs a read replica in every shard', 'multiAz', 'multiAz is true but a shard has no read replica to fail over to', 'set replicasPerShard to 1 or more, or set multiAz: false'));
   }
-  if (!cme && spec.automaticFailover && minReplicas === 0) {
+  if (!cme && spec.automaticFailover && minReplicas === 0 && !spec.multiAz) {
     out.push(violation('T4', 'automatic failover needs at least 2 nodes', 'automaticFailover', 'automaticFailover is true, but when using automatic failover there must be at least 2 cache clusters (a primary and a replica) in the replication group', 'set replicasPerShard to 1 or more, or set automaticFailover: false'));
   }
   if (cme && isKnown(ctx, spec.snapshottingClusterId)) {

@@ -274,7 +274,7 @@ export function validateWindowsDoNotOverlap(
   if (!s || !m || !windowsOverlap(s, m)) return [];
   const suggestion = suggestSnapshotWindow(m, Math.max(s.durationMinutes, MIN_WINDOW_MINUTES));
   const fix = suggestion
-    ? `move the snapshot window out of the maintenance window, e.g. snapshotWindow '${suggestion}', or move the maintenance window`
+    ? `move the snapshot window out of the maintenance window, e.g. ${property} '${suggestion}', or move the maintenance window`
     : 'shorten or move the maintenance window so that the daily snapshot window fits outside it';
   return [
     violation(

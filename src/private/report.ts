@@ -1,4 +1,4 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations, Token, ValidationError } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { formatViolation, RuleContext, Violation } from '../model/violation';
 
@@ -24,8 +24,12 @@ export function report(scope: IConstruct, kind: string, violations: Violation[])
   }
   if (errors.length > 0) {
     const lines = errors.map((e) => `  - ${formatViolation(e)}`);
-    throw new Error(
+    // aws-cdk-lib's ValidationError: the CDK CLI shows it with the construct path, without a stack trace.
+    throw new ValidationError(
+      // The error name is a branded literal type whose `lit` helper aws-cdk-lib keeps private.
+      'CdkElastiCacheInvalidProps' as ConstructorParameters<typeof ValidationError>[0],
       `${kind} at '${scope.node.path}' is invalid (${errors.length} problem${errors.length > 1 ? 's' : ''}):\n${lines.join('\n')}`,
+      scope,
     );
   }
 }
