@@ -30,8 +30,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     module: 'cdk_elasticache',
   },
 
-  // ts-jest 29 supports TypeScript 5.x; Node 20 is the runtime we test on.
-  devDeps: ['@types/js-yaml', 'js-yaml', 'typescript@~5.9.0', '@types/node@^20'],
+  // ts-jest 29 supports TypeScript 5.x; Node 20 is the runtime we test on. Real clients and
+  // fast-check drive the engine tests.
+  devDeps: ['@types/js-yaml', 'js-yaml', 'typescript@~5.9.0', '@types/node@^20', 'ioredis@^5', 'redis@^4', 'fast-check@^3'],
+  // Runtime dependencies of the engine and CLI (not jsii modules, so bundled into the package).
+  // commander: the CLI parser.
+  bundledDeps: ['commander@^14'],
+  bin: { 'cdk-elasticache': 'lib/engine/cli.js' },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench', 'scripts', 'engine'] },
 
   jestOptions: {
     // A stale snapshot must fail CI, not be rewritten by it; `npx projen test:update` refreshes them.
@@ -50,12 +56,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
       baseUrl: '..',
       paths: { 'cdk-elasticache': ['src/index.ts'] },
     },
-    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts', '../engine/**/*.ts'],
   },
 
   gitignore: ['cdk.out', '/examples/**/cdk.out', '/.tmp/', '__pycache__/', '*.pyc'],
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/.ci/', 'cdk.out'] },
 });
+
+// The engine works on bits (hashes, bitmaps, encodings): bitwise operators are its vocabulary.
+project.eslint?.addOverride({ files: ['engine/**/*.ts'], rules: { 'no-bitwise': 'off' } });
+// Examples import the package by name, as users do (resolved through test/tsconfig.json paths).
+project.eslint?.addOverride({ files: ['examples/**/*.ts'], rules: { 'import/no-unresolved': ['error', { ignore: ['^cdk-elasticache$'] }] } });
+
+// The engine (data node, CLI) is plain TypeScript outside the jsii API: compiled on its own into lib/engine.
+project.compileTask.exec('tsc -p engine/tsconfig.json && chmod +x lib/engine/cli.js');
 
 // ts-jest does not type-check: type-check the tests, examples and benchmarks before running them.
 project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');

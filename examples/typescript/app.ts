@@ -3,7 +3,6 @@
 // parameter group, and a Global Datastore replicated from us-east-1 to eu-west-1.
 import { App, SecretValue, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Construct } from 'constructs';
 import {
   AccessControl,
   ClusterMode,
@@ -16,6 +15,7 @@ import {
   UserEngine,
   UserGroup,
 } from 'cdk-elasticache';
+import { Construct } from 'constructs';
 
 const ACCOUNT = '111111111111';
 

@@ -1,0 +1,215 @@
+/**
+ * Incremental parser of client requests: RESP multibulk (`*N\r\n$len\r\narg\r\n...`) and inline
+ * commands (`SET k v\r\n`), as Valkey reads them. Arguments come out as latin1 strings, which map
+ * bytes 0-255 one to one, so keys and values stay binary-safe and cost one V8 string each.
+ */
+
+/** A protocol error: the reply is `-ERR Protocol error: ...` and the connection closes. */
+export class ProtocolError extends Error {}
+
+const CR = 13;
+const LF = 10;
+const MAX_INLINE = 64 * 1024;
+const MAX_MULTIBULK = 1024 * 1024;
+
+export interface ParserLimits {
+  /** Largest bulk argument (proto-max-bulk-len). */
+  maxBulkLen: number;
+  /** Largest unparsed request kept in memory (client-query-buffer-limit). */
+  maxQueryBuffer: number;
+}
+
+export class RequestParser {
+  private buf: Buffer | undefined;
+  private pos = 0;
+  // State of a multibulk request being read across chunks.
+  private argsLeft = -1;
+  private args: string[] = [];
+  private bulkLen = -1;
+
+  constructor(private readonly limits: ParserLimits) {}
+
+  /** Bytes received but not parsed yet. */
+  public get pending(): number {
+    return this.buf ? this.buf.length - this.pos : 0;
+  }
+
+  /**
+   * Feeds a chunk; calls `onCommand` for every complete request in it. Throws ProtocolError on a
+   * malformed request (the caller replies and closes).
+   */
+  public feed(chunk: Buffer, onCommand: (argv: string[]) => boolean | void): void {
+    if (this.buf && this.pos < this.buf.length) {
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    } else {
+      this.buf = chunk;
+    }
+    this.pos = 0;
+    const buf = this.buf;
+    for (;;) {
+      const argv = this.argsLeft >= 0 ? this.readMultibulk(buf) : this.readRequest(buf);
+      if (argv === undefined) break;
+      if (argv.length > 0 && onCommand(argv) === false) {
+        // The caller stops reading (e.g. the client is blocked or closed); keep the rest.
+        break;
+      }
+    }
+    if (this.pos >= buf.length) {
+      this.buf = undefined;
+      this.pos = 0;
+    } else if (buf.length - this.pos > this.limits.maxQueryBuffer) {
+      throw new ProtocolError('query buffer limit reached');
+    }
+  }
+
+  private readRequest(buf: Buffer): string[] | undefined {
+    if (this.pos >= buf.length) return undefined;
+    if (buf[this.pos] === 42 /* '*' */) {
+      const end = buf.indexOf(LF, this.pos);
+      if (end < 0) {
+        if (buf.length - this.pos > MAX_INLINE) throw new ProtocolError('too big mbulk count string');
+        return undefined;
+      }
+      const n = parseIntStrict(buf, this.pos + 1, end - 1);
+      if (buf[end - 1] !== CR || n === undefined || n > MAX_MULTIBULK) throw new ProtocolError('invalid multibulk length');
+      this.pos = end + 1;
+      if (n <= 0) return [];
+      this.argsLeft = n;
+      this.args = new Array<string>();
+      return this.readMultibulk(buf);
+    }
+    return this.readInline(buf);
+  }
+
+  private readMultibulk(buf: Buffer): string[] | undefined {
+    while (this.argsLeft > 0) {
+      if (this.bulkLen < 0) {
+        if (this.pos >= buf.length) return undefined;
+        if (buf[this.pos] !== 36 /* '$' */) {
+          throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
+        }
+        const end = buf.indexOf(LF, this.pos);
+        if (end < 0) {
+          if (buf.length - this.pos > MAX_INLINE) throw new ProtocolError('too big bulk count string');
+          return undefined;
+        }
+        const len = parseIntStrict(buf, this.pos + 1, end - 1);
+        if (buf[end - 1] !== CR || len === undefined || len < 0 || len > this.limits.maxBulkLen) {
+          throw new ProtocolError('invalid bulk length');
+        }
+        this.bulkLen = len;
+        this.pos = end + 1;
+      }
+      if (buf.length - this.pos < this.bulkLen + 2) return undefined;
+      this.args.push(buf.latin1Slice(this.pos, this.pos + this.bulkLen));
+      this.pos += this.bulkLen + 2;
+      this.bulkLen = -1;
+      this.argsLeft--;
+    }
+    this.argsLeft = -1;
+    const argv = this.args;
+    this.args = [];
+    return argv;
+  }
+
+  private readInline(buf: Buffer): string[] | undefined {
+    const end = buf.indexOf(LF, this.pos);
+    if (end < 0) {
+      if (buf.length - this.pos > MAX_INLINE) throw new ProtocolError('too big inline request');
+      return undefined;
+    }
+    const lineEnd = end > this.pos && buf[end - 1] === CR ? end - 1 : end;
+    const line = buf.latin1Slice(this.pos, lineEnd);
+    this.pos = end + 1;
+    return splitInline(line);
+  }
+}
+
+/** Parses a decimal integer in buf[start, end); undefined if it is not one. */
+function parseIntStrict(buf: Buffer, start: number, end: number): number | undefined {
+  if (start >= end) return undefined;
+  let i = start;
+  let neg = false;
+  if (buf[i] === 45) {
+    neg = true;
+    i++;
+  }
+  if (i >= end) return undefined;
+  let n = 0;
+  for (; i < end; i++) {
+    const c = buf[i] - 48;
+    if (c < 0 || c > 9) return undefined;
+    n = n * 10 + c;
+  }
+  return neg ? -n : n;
+}
+
+/**
+ * Splits an inline command the way Valkey's sdssplitargs does: spaces separate, "double quotes"
+ * take \n \r \t \b \a \xHH escapes, 'single quotes' only \', and a closing quote must be followed
+ * by a space.
+ */
+export function splitInline(line: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  const n = line.length;
+  for (;;) {
+    while (i < n && isSpace(line.charCodeAt(i))) i++;
+    if (i >= n) return out;
+    let cur = '';
+    let inDq = false;
+    let inSq = false;
+    for (;;) {
+      if (inDq) {
+        if (i >= n) throw new ProtocolError('unbalanced quotes in request');
+        const c = line[i];
+        if (c === '\\' && line[i + 1] === 'x' && isHex(line[i + 2]) && isHex(line[i + 3])) {
+          cur += String.fromCharCode(parseInt(line.substr(i + 2, 2), 16));
+          i += 3;
+        } else if (c === '\\' && i + 1 < n) {
+          i++;
+          const e = line[i];
+          cur += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e;
+        } else if (c === '"') {
+          if (i + 1 < n && !isSpace(line.charCodeAt(i + 1))) throw new ProtocolError('unbalanced quotes in request');
+          inDq = false;
+          i++;
+          break;
+        } else {
+          cur += c;
+        }
+      } else if (inSq) {
+        if (i >= n) throw new ProtocolError('unbalanced quotes in request');
+        const c = line[i];
+        if (c === '\\' && line[i + 1] === "'") {
+          cur += "'";
+          i++;
+        } else if (c === "'") {
+          if (i + 1 < n && !isSpace(line.charCodeAt(i + 1))) throw new ProtocolError('unbalanced quotes in request');
+          inSq = false;
+          i++;
+          break;
+        } else {
+          cur += c;
+        }
+      } else {
+        if (i >= n) break;
+        const c = line[i];
+        if (isSpace(line.charCodeAt(i))) break;
+        if (c === '"') inDq = true;
+        else if (c === "'") inSq = true;
+        else cur += c;
+      }
+      i++;
+    }
+    out.push(cur);
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
+}
+
+function isHex(c: string | undefined): boolean {
+  return c !== undefined && /[0-9a-fA-F]/.test(c);
+}
