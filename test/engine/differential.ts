@@ -1,0 +1,62 @@
+import { RespClient, Resp } from './resp-client';
+import { RunningNode, startNode, startRedis } from './nodes';
+
+/**
+ * Differential testing: the same commands go to our node and to Debian's redis-server, and the
+ * replies must be equal (types included). `normalize` may rewrite replies that legitimately
+ * differ (unordered sets, server-specific text).
+ */
+export class Differential {
+  public static async start(directives: string[] = []): Promise<Differential | undefined> {
+    const theirs = await startRedis(directives);
+    if (!theirs) return undefined;
+    const ours = await startNode(directives);
+    const d = new Differential(ours, theirs, await RespClient.connect(ours.port), await RespClient.connect(theirs.port));
+    return d;
+  }
+
+  private constructor(
+    public readonly ours: RunningNode,
+    public readonly theirs: RunningNode,
+    public readonly a: RespClient,
+    public readonly b: RespClient,
+  ) {}
+
+  /** Sends one command to both; returns both replies. */
+  public async both(...args: Array<string | number | Buffer>): Promise<[Resp, Resp]> {
+    return Promise.all([this.a.call(...args), this.b.call(...args)]);
+  }
+
+  /**
+   * Sends each command to both and expects equal replies; on a mismatch the error names the
+   * command and both replies.
+   */
+  public async check(commands: Array<Array<string | number | Buffer>>, normalize: (cmd: string[], r: Resp) => Resp = (_c, r) => r): Promise<void> {
+    for (const cmd of commands) {
+      const [x, y] = await this.both(...cmd);
+      const text = cmd.map(String);
+      const nx = normalize(text, x);
+      const ny = normalize(text, y);
+      if (JSON.stringify(nx, big) !== JSON.stringify(ny, big)) {
+        throw new Error(`differs on ${JSON.stringify(text)}:\n  ours:   ${JSON.stringify(x, big)}\n  redis:  ${JSON.stringify(y, big)}`);
+      }
+    }
+  }
+
+  public async stop(): Promise<void> {
+    this.a.close();
+    this.b.close();
+    await Promise.all([this.ours.stop(), this.theirs.stop()]);
+  }
+}
+
+function big(_k: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? `${v}n` : v;
+}
+
+/** Sorts array replies (for commands whose order is unspecified, like SMEMBERS or KEYS). */
+export function sorted(r: Resp): Resp {
+  if (Array.isArray(r)) return [...r].sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
+  if (r && typeof r === 'object' && 'set' in r) return { set: sorted(r.set) as Resp[] };
+  return r;
+}
