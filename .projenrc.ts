@@ -103,4 +103,9 @@ project.addTask('bench:synth', {
   exec: 'ts-node --project test/tsconfig.json bench/synth-500-shards.ts',
 });
 
+project.addTask('bench:engine', {
+  description: 'Benchmark: the bundled node against redis-server (redis-benchmark ratios, memory for 1M keys)',
+  exec: 'ts-node --project test/tsconfig.json bench/engine-vs-redis.ts',
+});
+
 project.synth();
