@@ -32,7 +32,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // ts-jest 29 supports TypeScript 5.x; Node 20 is the runtime we test on. Real clients and
   // fast-check drive the engine tests.
-  devDeps: ['@types/js-yaml', 'js-yaml', 'typescript@~5.9.0', '@types/node@^20', 'ioredis@^5', 'redis@^4', 'fast-check@^3'],
+  devDeps: ['@types/js-yaml', 'js-yaml', 'typescript@~5.9.0', '@types/node@^20', 'ioredis@^5', 'redis@^5', '@valkey/valkey-glide@^2', 'fast-check@^3'],
   // Runtime dependencies of the engine and CLI (not jsii modules, so bundled into the package).
   // commander: the CLI parser.
   bundledDeps: ['commander@^14'],
