@@ -1,5 +1,5 @@
-import { RespClient, Resp } from './resp-client';
 import { RunningNode, startNode, startRedis } from './nodes';
+import { RespClient, Resp } from './resp-client';
 
 /**
  * Differential testing: the same commands go to our node and to Debian's redis-server, and the
