@@ -5,7 +5,14 @@ import { memory } from '../../engine/server/memory';
 import { ZSet } from '../../engine/server/types/zset';
 
 /** An in-process node: commands run through the real dispatch, replies are read from the client buffer. */
-function setup(directives: Array<[string, string]> = []): { server: Server; client: Client; run: (...argv: Array<string | number>) => string; events: string[] } {
+interface Node {
+  server: Server;
+  client: Client;
+  run: (...argv: Array<string | number>) => string;
+  events: string[];
+}
+
+function setup(directives: Array<[string, string]> = []): Node {
   const config = new Config();
   for (const [k, v] of directives) config.set(k, [v], true);
   const server = createServer(config);
