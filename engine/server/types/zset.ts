@@ -50,6 +50,10 @@ export interface LexRange {
   max: LexBound;
 }
 
+/** Scratch arrays of insert/unlink (one event loop, no re-entrancy: shared to avoid per-call allocations). */
+const UPDATE: ZNode[] = new Array<ZNode>(MAX_LEVEL);
+const RANK: number[] = new Array<number>(MAX_LEVEL).fill(0);
+
 function randomLevel(): number {
   let level = 1;
   while (level < MAX_LEVEL && Math.random() < 0.25) level++;
@@ -174,8 +178,8 @@ export class ZSet implements DataObject {
   }
 
   private insert(member: string, score: number): ZNode {
-    const update: ZNode[] = new Array<ZNode>(MAX_LEVEL);
-    const rank: number[] = new Array<number>(MAX_LEVEL);
+    const update = UPDATE;
+    const rank = RANK;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       rank[i] = i === this.level - 1 ? 0 : rank[i + 1];
@@ -211,7 +215,7 @@ export class ZSet implements DataObject {
   }
 
   private unlink(score: number, member: string): void {
-    const update: ZNode[] = new Array<ZNode>(MAX_LEVEL);
+    const update = UPDATE;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       let n = x.next[i];
