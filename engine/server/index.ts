@@ -1,11 +1,13 @@
 import { adminCommands } from './commands/admin';
 import { connectionCommands } from './commands/connection';
+import { geoCommands } from './commands/geo';
 import { stringCommands } from './commands/string';
+import { zsetCommands } from './commands/zset';
 import { Config } from './config';
 import { Server } from './server';
 
 /** Every command module of the node, in one place (the command table is built from these). */
-export const COMMAND_MODULES = [connectionCommands, adminCommands, stringCommands];
+export const COMMAND_MODULES = [connectionCommands, adminCommands, stringCommands, zsetCommands, geoCommands];
 
 /** A node with every command module registered. */
 export function createServer(config: Config): Server {

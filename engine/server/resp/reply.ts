@@ -116,6 +116,12 @@ export class Reply {
     else this.bulk(s);
   }
 
+  /** A double already formatted (`,text` in RESP3, a bulk string in RESP2), for replies with their own format. */
+  public doubleText(text: string): void {
+    if (this.resp === 3) this.raw(`,${text}${CRLF}`);
+    else this.bulk(text);
+  }
+
   public bool(b: boolean): void {
     if (this.resp === 3) this.raw(b ? '#t\r\n' : '#f\r\n');
     else this.int(b ? 1 : 0);
