@@ -274,9 +274,19 @@ export function installEviction(server: Server): Evictor {
   server.evict = (max) => ev.evict(max);
   ev.configure();
   for (const name of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) server.config.onChange(name, () => ev.configure());
+  // Over the limit without a command (maxmemory lowered): evict in time-boxed slices, yielding to clients
+  // between them, as Valkey's eviction time proc does.
+  let scheduled = false;
   const overLimit = () => {
     const max = server.config.getNumber('maxmemory');
-    if (max > 0 && server.usedMemory() > max) ev.evict(max);
+    if (max === 0 || server.usedMemory() <= max || scheduled) return;
+    if (ev.evict(max) && server.usedMemory() > max) {
+      scheduled = true;
+      setImmediate(() => {
+        scheduled = false;
+        overLimit();
+      });
+    }
   };
   server.config.onChange('maxmemory', overLimit);
   server.cronHooks.push(overLimit);

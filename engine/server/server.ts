@@ -11,8 +11,8 @@ import { Db, KeyspaceEvents } from './db';
 import { Log } from './log';
 import { memory } from './memory';
 import { PubSubHub } from './pubsub-hub';
-import { ProtocolError } from './resp/parser';
 import { quoteArg } from './repr';
+import { ProtocolError } from './resp/parser';
 
 /** Per-command statistics (INFO commandstats). */
 export interface CommandStats {

@@ -1,6 +1,6 @@
+import type { Resp } from './resp-client';
 import { Client } from '../../engine/server/client';
 import { Config, createServer, Server } from '../../engine/server/index';
-import type { Resp } from './resp-client';
 
 /**
  * A node in the test process (no sockets): commands go through the real dispatcher and replies are

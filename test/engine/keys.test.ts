@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import type { DataObject } from '../../engine/server/db';
-import { registerListFactory } from '../../engine/server/commands/keys';
 import { Differential, sorted } from './differential';
 import { InProc } from './inproc';
 import { waitFor } from './nodes';
 import { Resp, RespClient } from './resp-client';
+import { registerListFactory } from '../../engine/server/commands/keys';
+import type { DataObject } from '../../engine/server/db';
 
 type Cmd = Array<string | number>;
 

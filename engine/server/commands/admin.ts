@@ -450,7 +450,7 @@ export const adminCommands: CommandSpec[] = [
 const slowlogSubcommands: CommandSpec[] = [
   command('slowlog|get', -2, 'admin loading stale', [0, 0, 0], '', (c, a) => {
     let count = 10;
-    if (a.length > 3) throw new CommandError(Errors.arity('slowlog|get'));
+    if (a.length > 3) throw new CommandError(`ERR unknown subcommand or wrong number of arguments for '${a[1]}'. Try SLOWLOG HELP.`);
     if (a.length === 3) {
       const n = parseInt64(a[2]);
       if (n === undefined || n < -1) throw new CommandError('ERR count should be greater than or equal to -1');

@@ -467,7 +467,9 @@ interface SortOptions {
 }
 
 function parseSort(argv: string[], readonly: boolean): SortOptions {
-  const o: SortOptions = { desc: false, alpha: false, start: 0, count: -1, hasLimit: false, by: undefined, dontsort: false, gets: [], store: undefined };
+  const o: SortOptions = {
+    desc: false, alpha: false, start: 0, count: -1, hasLimit: false, by: undefined, dontsort: false, gets: [], store: undefined,
+  };
   for (let j = 2; j < argv.length; j++) {
     const left = argv.length - j - 1;
     const a = argv[j].toLowerCase();
