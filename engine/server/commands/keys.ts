@@ -130,7 +130,6 @@ const LLONG_MIN = -9223372036854775808n;
 
 /** EXPIRE / PEXPIRE / EXPIREAT / PEXPIREAT: `unitMs` 1000 or 1, `relative` adds the current time. */
 function expireGeneric(c: Client, argv: string[], unitMs: number, relative: boolean): void {
-  const name = argv[0].toLowerCase();
   let flags = 0;
   for (let i = 3; i < argv.length; i++) {
     const o = argv[i].toLowerCase();
@@ -149,7 +148,7 @@ function expireGeneric(c: Client, argv: string[], unitMs: number, relative: bool
     when = raw * unitMs + base;
   } else {
     let b = BigInt(raw);
-    const bad = `ERR invalid expire time in '${name}' command`;
+    const bad = `ERR invalid expire time in '${argv[0].toLowerCase()}' command`;
     if (unitMs === 1000) {
       if (b > LLONG_MAX / 1000n || b < LLONG_MIN / 1000n) throw new CommandError(bad);
       b *= 1000n;
