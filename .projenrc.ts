@@ -59,7 +59,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts', '../engine/**/*.ts'],
   },
 
-  gitignore: ['cdk.out', '/examples/**/cdk.out', '/.tmp/', '__pycache__/', '*.pyc'],
+  gitignore: ['/node_modules', 'cdk.out', '/examples/**/cdk.out', '/.tmp/', '__pycache__/', '*.pyc'],
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/.ci/', 'cdk.out'] },
 });
 

@@ -12,6 +12,18 @@ export interface DataObject {
   bytes: number;
   /** OBJECT ENCODING (listpack, quicklist, hashtable, intset, skiplist, stream). */
   encoding(): string;
+  /**
+   * A deep copy (COPY): an independent object of the same type and contents whose `bytes` equals this
+   * one's. It is not yet in any database, so it does not add to `memory.dataset` (Db.set does).
+   */
+  clone?(): DataObject;
+  /**
+   * The elements as strings, for SORT: a list in order, a set's members in any order, a sorted set's
+   * members by rank (ascending score). Lists, sets and sorted sets implement it.
+   */
+  items?(): string[];
+  /** A hash's value of `field`, or undefined (SORT BY/GET `pattern->field`). Hashes implement it. */
+  getField?(field: string): string | undefined;
 }
 
 /** The type name TYPE answers for a value. */
@@ -32,10 +44,16 @@ export interface KeyspaceEvents {
 
 /** One numbered database. */
 export class Db {
-  public readonly dict = new Map<string, Value>();
-  public readonly expires = new Map<string, number>();
+  /** Keys → values (swapped wholesale by SWAPDB, so not readonly). */
+  public dict = new Map<string, Value>();
+  public expires = new Map<string, number>();
   /** Keys last-access clock (ms), kept only while an LRU/LFU eviction policy is active. */
   public access?: Map<string, number>;
+  /**
+   * Set by the eviction module under an LFU policy: the new `access` entry from the old one (undefined
+   * when the key has none) and whether the key was just created. Unset under LRU (the clock is stored).
+   */
+  public lfuAccess?: (old: number | undefined, isNew: boolean) => number;
   /** Hits/misses are counted by the server; expired keys counted here. */
   public expiredKeys = 0;
   private expireCursor: Iterator<[string, number]> | undefined;
@@ -64,7 +82,7 @@ export class Db {
   public get(key: string): Value | undefined {
     if (this.expires.size > 0 && this.expireIfNeeded(key)) return undefined;
     const v = this.dict.get(key);
-    if (v !== undefined && this.access) this.access.set(key, this.clock());
+    if (v !== undefined && this.access) this.accessed(key, false);
     return v;
   }
 
@@ -87,8 +105,14 @@ export class Db {
     else if (old !== value) memory.dataset += valueBytes(value) - valueBytes(old);
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size > 0 && this.expires.delete(key)) memory.dataset -= EXPIRE_OVERHEAD;
-    if (this.access) this.access.set(key, this.clock());
+    if (this.access) this.accessed(key, old === undefined);
     this.events.modified(this, key);
+  }
+
+  /** Records an access for eviction: the clock (LRU) or the LFU counter. */
+  private accessed(key: string, isNew: boolean): void {
+    const lfu = this.lfuAccess;
+    this.access!.set(key, lfu ? lfu(this.access!.get(key), isNew) : this.clock());
   }
 
   /** Adds a new key holding a collection object that already accounts for its own bytes. */
@@ -110,7 +134,7 @@ export class Db {
 
   /** Signals that a key's value changed in place (collections). */
   public touch(key: string): void {
-    if (this.access) this.access.set(key, this.clock());
+    if (this.access) this.accessed(key, false);
     this.events.modified(this, key);
   }
 
@@ -142,6 +166,18 @@ export class Db {
     this.expires.clear();
     this.access?.clear();
     for (const k of keys) this.events.modified(this, k);
+  }
+
+  /**
+   * SWAPDB: exchanges the contents (keys, expiries, access data) with another database; the ids stay.
+   * O(1): the maps are swapped, not copied (the caller invalidates WATCHes).
+   */
+  public swapWith(other: Db): void {
+    [this.dict, other.dict] = [other.dict, this.dict];
+    [this.expires, other.expires] = [other.expires, this.expires];
+    [this.access, other.access] = [other.access, this.access];
+    this.expireCursor = undefined;
+    other.expireCursor = undefined;
   }
 
   /** A uniformly random live key, or undefined. */

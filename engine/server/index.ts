@@ -1,18 +1,30 @@
-import { adminCommands } from './commands/admin';
+import { adminCommands, installAdmin, serverAdminCommands } from './commands/admin';
 import { connectionCommands } from './commands/connection';
 import { geoCommands } from './commands/geo';
+import { keyCommands } from './commands/keys';
 import { stringCommands } from './commands/string';
 import { zsetCommands } from './commands/zset';
 import { Config } from './config';
+import { installEviction } from './evict';
 import { Server } from './server';
 
 /** Every command module of the node, in one place (the command table is built from these). */
-export const COMMAND_MODULES = [connectionCommands, adminCommands, stringCommands, zsetCommands, geoCommands];
+export const COMMAND_MODULES = [
+  connectionCommands,
+  adminCommands,
+  serverAdminCommands,
+  keyCommands,
+  stringCommands,
+  zsetCommands,
+  geoCommands,
+];
 
 /** A node with every command module registered. */
 export function createServer(config: Config): Server {
   const server = new Server(config);
   for (const m of COMMAND_MODULES) server.commands.register(m);
+  installEviction(server);
+  installAdmin(server);
   return server;
 }
 

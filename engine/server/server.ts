@@ -11,6 +11,7 @@ import { Db, KeyspaceEvents } from './db';
 import { Log } from './log';
 import { memory } from './memory';
 import { PubSubHub } from './pubsub-hub';
+import { quoteArg } from './repr';
 import { ProtocolError } from './resp/parser';
 
 /** Per-command statistics (INFO commandstats). */
@@ -91,6 +92,10 @@ export class Server {
   public readonly monitors = new Set<Client>();
   /** Data loading (-LOADING); set by the persistence module while it reads a file. */
   public loading = false;
+  /** Active expiry on (DEBUG SET-ACTIVE-EXPIRE turns it off for tests). */
+  public activeExpire = true;
+  /** Called with each command's duration when set (the latency monitor installs it while enabled). */
+  public onCommandTimed: ((spec: CommandSpec, usec: number) => void) | undefined;
   /** Extra periodic work (save schedule, replication...) registered by modules. */
   public readonly cronHooks: Array<(now: number) => void> = [];
 
@@ -300,6 +305,7 @@ export class Server {
     this.stats.totalCommands++;
     const slower = this.config.getNumber('slowlog-log-slower-than');
     if (slower >= 0 && usec >= slower) this.addSlowlog(client, argv, usec);
+    if (this.onCommandTimed !== undefined) this.onCommandTimed(spec, usec);
     if (this.readyKeys.size > 0) this.serveBlockedClients();
   }
 
@@ -340,7 +346,7 @@ export class Server {
 
   private feedMonitors(client: Client, argv: string[]): void {
     const now = Date.now() / 1000;
-    const line = `${now.toFixed(6)} [${client.db.id} ${client.addr}] ${argv.map((a) => JSON.stringify(a)).join(' ')}`;
+    const line = `${now.toFixed(6)} [${client.db.id} ${client.addr}] ${argv.map(quoteArg).join(' ')}`;
     for (const m of this.monitors) {
       if (m === client) continue;
       m.reply.simple(line);
@@ -473,7 +479,7 @@ export class Server {
     const effort = this.config.getNumber('active-expire-effort');
     const budget = 20 * effort;
     for (const db of this.dbs) {
-      if (db.expires.size === 0) continue;
+      if (db.expires.size === 0 || !this.activeExpire) continue;
       const deadline = performance.now() + 1 + effort * 0.25;
       let r;
       do {
