@@ -1,11 +1,13 @@
 import { adminCommands } from './commands/admin';
+import { bitmapCommands } from './commands/bitmap';
 import { connectionCommands } from './commands/connection';
+import { hyperloglogCommands } from './commands/hyperloglog';
 import { stringCommands } from './commands/string';
 import { Config } from './config';
 import { Server } from './server';
 
 /** Every command module of the node, in one place (the command table is built from these). */
-export const COMMAND_MODULES = [connectionCommands, adminCommands, stringCommands];
+export const COMMAND_MODULES = [connectionCommands, adminCommands, stringCommands, bitmapCommands, hyperloglogCommands];
 
 /** A node with every command module registered. */
 export function createServer(config: Config): Server {
