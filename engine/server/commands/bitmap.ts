@@ -303,7 +303,8 @@ interface BitfieldOp {
 }
 
 function bitfieldType(arg: string): { signed: boolean; bits: number } {
-  const t = arg.charCodeAt(0) | 0x20;
+  // lower case only in Redis 7.0 ('I8' is an error)
+  const t = arg.charCodeAt(0);
   if (t !== 0x69 && t !== 0x75) throw new CommandError(BITFIELD_TYPE_ERR);
   const signed = t === 0x69;
   // the width is read up to a NUL byte, as strlen would
