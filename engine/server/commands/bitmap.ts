@@ -353,20 +353,16 @@ function bitfield(c: Client, argv: string[], readOnly: boolean): void {
   for (let j = 2; j < argv.length; j++) {
     const rem = argv.length - j - 1;
     const sub = argv[j].toLowerCase();
-    let op: number;
-    if (sub === 'get' && rem >= 2) op = OP_GET;
-    else if (sub === 'set' && rem >= 3) op = OP_SET;
-    else if (sub === 'incrby' && rem >= 3) op = OP_INCRBY;
-    else if (sub === 'overflow' && rem >= 1) {
+    if (sub === 'overflow' && rem >= 1) {
       const t = argv[++j].toLowerCase();
       if (t === 'wrap') overflow = OW_WRAP;
       else if (t === 'sat') overflow = OW_SAT;
       else if (t === 'fail') overflow = OW_FAIL;
       else throw new CommandError('ERR Invalid OVERFLOW type specified');
       continue;
-    } else {
-      throw new CommandError(Errors.syntax);
     }
+    const op = sub === 'get' && rem >= 2 ? OP_GET : sub === 'set' && rem >= 3 ? OP_SET : sub === 'incrby' && rem >= 3 ? OP_INCRBY : -1;
+    if (op < 0) throw new CommandError(Errors.syntax);
     const { signed, bits } = bitfieldType(argv[j + 1]);
     const offset = bitOffset(c, argv[j + 2], true, bits);
     let value = 0n;

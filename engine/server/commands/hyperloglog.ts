@@ -207,13 +207,10 @@ function sparseSet(m: MutableString, index: number, count: number, maxBytes: num
   // step 1: find the opcode covering `index`
   while (p < end) {
     const op = b[p];
-    let oplen = 1;
-    if ((op & 0xc0) === 0) span = (op & 0x3f) + 1;
-    else if (op & 0x80) span = (op & 3) + 1;
-    else {
-      span = (((op & 0x3f) << 8) | b[p + 1]) + 1;
-      oplen = 2;
-    }
+    const xzero = (op & 0xc0) === 0x40;
+    const oplen = xzero ? 2 : 1;
+    // ZERO, VAL, XZERO (the most frequent first, as Valkey orders them)
+    span = (op & 0xc0) === 0 ? (op & 0x3f) + 1 : op & 0x80 ? (op & 3) + 1 : (((op & 0x3f) << 8) | b[p + 1]) + 1;
     if (index <= first + span - 1) break;
     prev = p;
     p += oplen;
