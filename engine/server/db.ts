@@ -7,7 +7,11 @@ import { EXPIRE_OVERHEAD, KEY_OVERHEAD, memory, stringBytes } from './memory';
 export type Value = string | DataObject;
 
 export interface DataObject {
-  readonly type: 'list' | 'hash' | 'set' | 'zset' | 'stream';
+  /**
+   * 'string' only for a string kept in a mutable buffer (bitmaps and HyperLogLogs edited in place,
+   * see commands/mutable-string.ts): `get`/`peek` hand it out as a latin1 string (`toLatin1`).
+   */
+  readonly type: 'list' | 'hash' | 'set' | 'zset' | 'stream' | 'string';
   /** Estimated bytes of the object's contents (kept current by the type's module). */
   bytes: number;
   /** OBJECT ENCODING (listpack, quicklist, hashtable, intset, skiplist, stream). */
@@ -24,6 +28,8 @@ export interface DataObject {
   items?(): string[];
   /** A hash's value of `field`, or undefined (SORT BY/GET `pattern->field`). Hashes implement it. */
   getField?(field: string): string | undefined;
+  /** Only for type 'string': the value as a latin1 string. */
+  toLatin1?(): string;
 }
 
 /** The type name TYPE answers for a value. */
@@ -78,8 +84,17 @@ export class Db {
     this.events.expired(this, key);
   }
 
-  /** The live value of a key (expired keys are removed first). */
+  /**
+   * The live value of a key (expired keys are removed first). A string kept in a mutable buffer
+   * is turned back into a JS string here, so every string command sees strings.
+   */
   public get(key: string): Value | undefined {
+    const v = this.getRaw(key);
+    return v !== undefined && typeof v !== 'string' && v.type === 'string' ? this.flatten(key, v) : v;
+  }
+
+  /** Like `get`, but a string kept in a mutable buffer stays one (for the modules that edit them in place). */
+  public getRaw(key: string): Value | undefined {
     if (this.expires.size > 0 && this.expireIfNeeded(key)) return undefined;
     const v = this.dict.get(key);
     if (v !== undefined && this.access) this.accessed(key, false);
@@ -88,7 +103,25 @@ export class Db {
 
   /** The value without expiring or touching it (for introspection). */
   public peek(key: string): Value | undefined {
-    return this.dict.get(key);
+    const v = this.dict.get(key);
+    return v !== undefined && typeof v !== 'string' && v.type === 'string' ? this.flatten(key, v) : v;
+  }
+
+  /**
+   * Replaces a value with an equal one in another representation (a string and its mutable
+   * buffer form): the memory account moves, no modification is signalled.
+   */
+  public swapRepresentation(key: string, value: Value): void {
+    const old = this.dict.get(key);
+    if (old === undefined || old === value) return;
+    memory.dataset += valueBytes(value) - valueBytes(old);
+    this.dict.set(key, value);
+  }
+
+  private flatten(key: string, v: DataObject): string {
+    const s = v.toLatin1!();
+    this.swapRepresentation(key, s);
+    return s;
   }
 
   public has(key: string): boolean {

@@ -1,6 +1,8 @@
 import { adminCommands, installAdmin, serverAdminCommands } from './commands/admin';
+import { bitmapCommands } from './commands/bitmap';
 import { connectionCommands } from './commands/connection';
 import { geoCommands } from './commands/geo';
+import { hyperloglogCommands } from './commands/hyperloglog';
 import { keyCommands } from './commands/keys';
 import { stringCommands } from './commands/string';
 import { zsetCommands } from './commands/zset';
@@ -15,6 +17,8 @@ export const COMMAND_MODULES = [
   serverAdminCommands,
   keyCommands,
   stringCommands,
+  bitmapCommands,
+  hyperloglogCommands,
   zsetCommands,
   geoCommands,
 ];
