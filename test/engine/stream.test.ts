@@ -2,6 +2,8 @@ import * as fc from 'fast-check';
 import { Differential } from './differential';
 import { RespClient, Resp } from './resp-client';
 import { createServer, Config } from '../../engine/server/index';
+import { KEY_OVERHEAD, memory, stringBytes } from '../../engine/server/memory';
+import { StreamObject } from '../../engine/server/types/stream';
 
 /**
  * Streams and consumer groups, compared with redis-server 7.0. Explicit IDs keep replies
@@ -526,7 +528,7 @@ describe('streams (differential against redis-server)', () => {
       fc.asyncProperty(fc.array(cmd, { minLength: 10, maxLength: 60 }), async (cmds) => {
         await d!.check([['FLUSHALL'], ...cmds], normalize);
       }),
-      { seed: 20240607, numRuns: 60 },
+      { seed: Number(process.env.STREAM_FUZZ_SEED ?? 20240607), numRuns: Number(process.env.STREAM_FUZZ_RUNS ?? 60) },
     );
   }, 120000);
 });
@@ -783,5 +785,42 @@ describe('stream keyspace notifications', () => {
     } finally {
       await d.stop();
     }
+  });
+});
+
+describe('stream memory accounting and clone', () => {
+  test('bytes and memory.dataset move together; deleting the key returns to the baseline; clone is deep', () => {
+    const server = createServer(new Config());
+    const c = server.fakeClient();
+    const run = (...argv: string[]) => server.call(c, argv);
+    const before = memory.dataset;
+    for (let i = 1; i <= 300; i++) run('XADD', 's', `${i}-0`, 'field', `value-${i}`, 'n', String(i));
+    run('XGROUP', 'CREATE', 's', 'g', '0');
+    run('XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '50', 'STREAMS', 's', '>');
+    run('XCLAIM', 's', 'g', 'bob', '0', '1-0', '2-0');
+    run('XDEL', 's', '3-0', '150-0');
+    run('XTRIM', 's', 'MAXLEN', '~', '120');
+    run('XACK', 's', 'g', '60-0', '61-0');
+    const s = server.dbs[0].peek('s') as StreamObject;
+    expect(s.bytes).toBeGreaterThan(300 * 20 / 3);
+    expect(memory.dataset - before).toBe(KEY_OVERHEAD + stringBytes(1) + s.bytes);
+
+    const copy = s.clone();
+    expect(copy.bytes).toBe(s.bytes);
+    expect(memory.dataset - before).toBe(KEY_OVERHEAD + stringBytes(1) + s.bytes); // a clone is not counted until stored
+    server.dbs[0].set('t', copy);
+    run('XADD', 't', '999-0', 'only', 'in-copy');
+    run('XGROUP', 'DELCONSUMER', 't', 'g', 'bob');
+    expect(s.length).toBe(copy.length - 1);
+    expect(s.groups.get('g')!.consumers.has('bob')).toBe(true);
+    expect(memory.dataset - before).toBe(2 * (KEY_OVERHEAD + stringBytes(1)) + s.bytes + copy.bytes);
+
+    run('XGROUP', 'DESTROY', 's', 'g');
+    run('XTRIM', 's', 'MAXLEN', '0');
+    expect(memory.dataset - before).toBe(2 * (KEY_OVERHEAD + stringBytes(1)) + s.bytes + copy.bytes);
+    server.dbs[0].delete('s');
+    server.dbs[0].delete('t');
+    expect(memory.dataset).toBe(before);
+    c.reply.take();
   });
 });

@@ -449,11 +449,13 @@ function xread(c: Client, argv: string[]): void {
     if (!s) continue;
     if (groupName !== undefined) {
       const g = groups[k];
-      if (ids[k] !== ID_MAX) serve.push(k);
-      else if (s.length && s.lastValidId() > g.lastId) serve.push(k);
-      const consumer = g.consumers.get(consumerName);
-      if (consumer) consumer.seenTime = now;
-      else createConsumer(c, s, g, consumerName, keys[k], c.db);
+      if (ids[k] !== ID_MAX || (s.length && s.lastValidId() > g.lastId)) {
+        serve.push(k);
+        // Redis 7.0 creates (or refreshes) the consumer only for streams it serves now.
+        const consumer = g.consumers.get(consumerName);
+        if (consumer) consumer.seenTime = now;
+        else createConsumer(c, s, g, consumerName, keys[k], c.db);
+      }
     } else if (s.length && s.lastValidId() > ids[k]) {
       serve.push(k);
     }
