@@ -4,6 +4,7 @@ import { connectionCommands } from './commands/connection';
 import { geoCommands } from './commands/geo';
 import { hyperloglogCommands } from './commands/hyperloglog';
 import { keyCommands } from './commands/keys';
+import { streamCommands } from './commands/stream';
 import { stringCommands } from './commands/string';
 import { zsetCommands } from './commands/zset';
 import { Config } from './config';
@@ -21,6 +22,7 @@ export const COMMAND_MODULES = [
   hyperloglogCommands,
   zsetCommands,
   geoCommands,
+  streamCommands,
 ];
 
 /** A node with every command module registered. */
