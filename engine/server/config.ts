@@ -3,6 +3,7 @@
  * file and the command line at start-up, read and changed with CONFIG GET / SET.
  */
 import { globMatch } from './glob';
+import { notifyFlagsToString, parseNotifyFlags } from './notify-flags';
 
 type Kind = 'int' | 'memory' | 'bool' | 'enum' | 'string' | 'list';
 
@@ -18,6 +19,8 @@ interface Directive {
   readonly aliases?: readonly string[];
   /** Extra validation of a value; returns an error message. */
   readonly check?: (value: string) => string | undefined;
+  /** Rewrites a valid value into the form CONFIG GET shows. */
+  readonly canonical?: (value: string) => string;
 }
 
 const MAXMEMORY_POLICIES = ['volatile-lru', 'allkeys-lru', 'volatile-lfu', 'allkeys-lfu', 'volatile-random', 'allkeys-random', 'volatile-ttl', 'noeviction'];
@@ -46,7 +49,7 @@ export const DIRECTIVES: readonly Directive[] = [
   d('timeout', 'int', '0', { min: 0 }),
   d('tcp-keepalive', 'int', '300', { min: 0 }),
   d('databases', 'int', '16', { min: 1, max: 1 << 20, mutable: false }),
-  d('notify-keyspace-events', 'string', '', { check: checkKeyspaceEvents }),
+  d('notify-keyspace-events', 'string', '', { check: checkKeyspaceEvents, canonical: (v) => notifyFlagsToString(parseNotifyFlags(v)!) }),
   d('tls-port', 'int', '0', { min: 0, max: 65535, mutable: false }),
   d('tls-cert-file', 'string', '', { mutable: false }),
   d('tls-key-file', 'string', '', { mutable: false }),
@@ -175,6 +178,7 @@ export class Config {
     }
     const problem = dir.check?.(value);
     if (problem) throw new ConfigError(problem);
+    if (dir.canonical) value = dir.canonical(value);
     this.values.set(dir.name, value);
     for (const fn of this.listeners.get(dir.name) ?? []) fn(value);
   }
@@ -236,7 +240,7 @@ export function parseMemory(s: string): number | undefined {
 }
 
 function checkKeyspaceEvents(v: string): string | undefined {
-  return /^[KEg$lshzxetdmnA]*$/.test(v) ? undefined : 'Invalid event class character. Use \'Ag$lshzxeKEtmdn\'.';
+  return parseNotifyFlags(v) !== undefined ? undefined : 'Invalid event class character. Use \'Ag$lshzxeKEtmdn\'.';
 }
 
 function checkSave(v: string): string | undefined {

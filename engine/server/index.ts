@@ -1,11 +1,13 @@
 import { adminCommands } from './commands/admin';
 import { connectionCommands } from './commands/connection';
+import { pubsubCommands } from './commands/pubsub';
 import { stringCommands } from './commands/string';
+import { transactionCommands } from './commands/transaction';
 import { Config } from './config';
 import { Server } from './server';
 
 /** Every command module of the node, in one place (the command table is built from these). */
-export const COMMAND_MODULES = [connectionCommands, adminCommands, stringCommands];
+export const COMMAND_MODULES = [connectionCommands, adminCommands, stringCommands, pubsubCommands, transactionCommands];
 
 /** A node with every command module registered. */
 export function createServer(config: Config): Server {
