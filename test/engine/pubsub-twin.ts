@@ -28,7 +28,12 @@ export async function drain(c: RespClient): Promise<Frames> {
  * Sends a command and collects what every listed connection received until a PING marker:
  * `sender`'s replies, and messages pushed to the others.
  */
-export async function step(clients: RespClient[], sender: number, cmd: Array<string | number>, inMulti: ReadonlySet<number> = new Set()): Promise<Frames[]> {
+export async function step(
+  clients: RespClient[],
+  sender: number,
+  cmd: Array<string | number>,
+  inMulti: ReadonlySet<number> = new Set(),
+): Promise<Frames[]> {
   const s = clients[sender];
   const first = await s.call(...cmd);
   const out: Frames[] = [];
@@ -51,7 +56,8 @@ export function normalize(cmd: Array<string | number>, frames: Frames): unknown 
   if (/^[ps]?unsubscribe$/.test(name) && cmd.length === 1) {
     const items = frames.map(unwrap);
     if (items.every((x) => x && x[0] === name)) {
-      return { kind: name, push: frames.some((f) => !Array.isArray(f)), names: items.map((x) => JSON.stringify(x![1])).sort(), counts: items.map((x) => x![2]) };
+      const names = items.map((x) => JSON.stringify(x![1])).sort();
+      return { kind: name, push: frames.some((f) => !Array.isArray(f)), names, counts: items.map((x) => x![2]) };
     }
   }
   if (name === 'publish' || (name === 'pubsub' && /^(shard)?channels$/i.test(String(cmd[1])))) {
@@ -84,7 +90,12 @@ export class Twin {
   /** Commands sent, for the message of a failure. */
   public readonly history: string[] = [];
 
-  private constructor(public readonly ours: RunningNode, public readonly theirs: RunningNode, public readonly a: RespClient[], public readonly b: RespClient[]) {}
+  private constructor(
+    public readonly ours: RunningNode,
+    public readonly theirs: RunningNode,
+    public readonly a: RespClient[],
+    public readonly b: RespClient[],
+  ) {}
 
   /** Runs one step on both; throws with the history when what any connection received differs. */
   public async check(sender: number, ...cmd: Array<string | number>): Promise<Frames[]> {
