@@ -309,14 +309,12 @@ export class Server {
     if (this.readyKeys.size > 0 && !this.inExec) this.serveBlockedClients();
   }
 
-  /** A command refused before it ran; inside MULTI it dooms the transaction, and a refused EXEC discards it. */
+  /** A command refused before it ran; inside MULTI it dooms the transaction. A refused EXEC answers EXECABORT (and discards any transaction). */
   private rejectCommand(client: Client, msg: string, spec?: CommandSpec): void {
-    if (client.multi) {
-      client.multiError = true;
-      if (spec && spec.name === 'exec') {
-        this.discardTransaction(client);
-        msg = `EXECABORT Transaction discarded because of: ${msg.startsWith('ERR ') ? msg.slice(4) : msg}`;
-      }
+    if (client.multi) client.multiError = true;
+    if (spec && spec.name === 'exec') {
+      if (client.multi) this.discardTransaction(client);
+      msg = `EXECABORT Transaction discarded because of: ${msg.startsWith('ERR ') ? msg.slice(4) : msg}`;
     }
     client.reply.error(msg);
     this.countError(msg);
