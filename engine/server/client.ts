@@ -92,9 +92,9 @@ export class Client {
     return `${s.localAddress?.replace(/^::ffff:/, '')}:${s.localPort}`;
   }
 
-  /** Pub/sub subscriptions in total. */
+  /** Pub/sub subscriptions in total (channels, patterns and shard channels: the client is in pub/sub mode while > 0). */
   public get subscriptionCount(): number {
-    return this.channels.size + this.patterns.size;
+    return this.channels.size + this.patterns.size + this.shardChannels.size;
   }
 
   /** Writes pending replies to the socket. */

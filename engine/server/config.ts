@@ -3,6 +3,7 @@
  * file and the command line at start-up, read and changed with CONFIG GET / SET.
  */
 import { globMatch } from './glob';
+import { notifyFlagsToString, parseNotifyFlags } from './notify-flags';
 
 type Kind = 'int' | 'memory' | 'bool' | 'enum' | 'string' | 'list';
 
@@ -18,6 +19,8 @@ interface Directive {
   readonly aliases?: readonly string[];
   /** Extra validation of a value; returns an error message. */
   readonly check?: (value: string) => string | undefined;
+  /** The form CONFIG GET shows a value in (the value itself is kept as set). */
+  readonly display?: (value: string) => string;
 }
 
 const MAXMEMORY_POLICIES = ['volatile-lru', 'allkeys-lru', 'volatile-lfu', 'allkeys-lfu', 'volatile-random', 'allkeys-random', 'volatile-ttl', 'noeviction'];
@@ -46,7 +49,7 @@ export const DIRECTIVES: readonly Directive[] = [
   d('timeout', 'int', '0', { min: 0 }),
   d('tcp-keepalive', 'int', '300', { min: 0 }),
   d('databases', 'int', '16', { min: 1, max: 1 << 20, mutable: false }),
-  d('notify-keyspace-events', 'string', '', { check: checkKeyspaceEvents }),
+  d('notify-keyspace-events', 'string', '', { check: checkKeyspaceEvents, display: (v) => notifyFlagsToString(parseNotifyFlags(v) ?? 0) }),
   d('tls-port', 'int', '0', { min: 0, max: 65535, mutable: false }),
   d('tls-cert-file', 'string', '', { mutable: false }),
   d('tls-key-file', 'string', '', { mutable: false }),
@@ -185,8 +188,9 @@ export class Config {
     for (const dir of DIRECTIVES) {
       for (const p of patterns) {
         const lp = p.toLowerCase();
-        if (globMatch(lp, dir.name)) out.set(dir.name, this.values.get(dir.name)!);
-        for (const a of dir.aliases ?? []) if (lp === a || (lp.includes('*') && globMatch(lp, a))) out.set(a, this.values.get(dir.name)!);
+        const v = dir.display ? dir.display(this.values.get(dir.name)!) : this.values.get(dir.name)!;
+        if (globMatch(lp, dir.name)) out.set(dir.name, v);
+        for (const a of dir.aliases ?? []) if (lp === a || (lp.includes('*') && globMatch(lp, a))) out.set(a, v);
       }
     }
     return [...out];
@@ -236,7 +240,7 @@ export function parseMemory(s: string): number | undefined {
 }
 
 function checkKeyspaceEvents(v: string): string | undefined {
-  return /^[KEg$lshzxetdmnA]*$/.test(v) ? undefined : 'Invalid event class character. Use \'Ag$lshzxeKEtmdn\'.';
+  return parseNotifyFlags(v) !== undefined ? undefined : 'Invalid event class character. Use \'Ag$lshzxeKEtmdn\'.';
 }
 
 function checkSave(v: string): string | undefined {

@@ -46,6 +46,8 @@ export function valueBytes(v: Value): number {
 export interface KeyspaceEvents {
   modified(db: Db, key: string): void;
   expired(db: Db, key: string): void;
+  /** A key was added (the `new` keyspace event). */
+  created(db: Db, key: string): void;
 }
 
 /** One numbered database. */
@@ -137,6 +139,7 @@ export class Db {
     if (old === undefined) memory.dataset += KEY_OVERHEAD + stringBytes(key.length) + valueBytes(value);
     else if (old !== value) memory.dataset += valueBytes(value) - valueBytes(old);
     this.dict.set(key, value);
+    if (old === undefined) this.events.created(this, key);
     if (!keepTtl && this.expires.size > 0 && this.expires.delete(key)) memory.dataset -= EXPIRE_OVERHEAD;
     if (this.access) this.accessed(key, old === undefined);
     this.events.modified(this, key);

@@ -4,8 +4,10 @@ import { connectionCommands } from './commands/connection';
 import { geoCommands } from './commands/geo';
 import { hyperloglogCommands } from './commands/hyperloglog';
 import { keyCommands } from './commands/keys';
+import { pubsubCommands } from './commands/pubsub';
 import { streamCommands } from './commands/stream';
 import { stringCommands } from './commands/string';
+import { transactionCommands } from './commands/transaction';
 import { zsetCommands } from './commands/zset';
 import { Config } from './config';
 import { installEviction } from './evict';
@@ -23,6 +25,8 @@ export const COMMAND_MODULES = [
   zsetCommands,
   geoCommands,
   streamCommands,
+  pubsubCommands,
+  transactionCommands,
 ];
 
 /** A node with every command module registered. */

@@ -10,6 +10,7 @@ import { Config } from './config';
 import { Db, KeyspaceEvents } from './db';
 import { Log } from './log';
 import { memory } from './memory';
+import { classBit, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW, parseNotifyFlags } from './notify-flags';
 import { PubSubHub } from './pubsub-hub';
 import { quoteArg } from './repr';
 import { ProtocolError } from './resp/parser';
@@ -43,9 +44,6 @@ export class Stats {
   public instantaneousOps = 0;
   public lastOpsSample = { at: Date.now(), commands: 0 };
 }
-
-/** Notification classes (notify-keyspace-events letters). */
-const NOTIFY_CLASSES = 'g$lshzxetdmn';
 
 /** An entry of the slow log. */
 export interface SlowLogEntry {
@@ -81,7 +79,10 @@ export class Server {
   /** Clients blocked on keys: `${db}\0${key}` → clients in arrival order. */
   private readonly blockedOn = new Map<string, Set<Client>>();
   private readonly readyKeys = new Set<string>();
-  private notifyFlags = '';
+  /** notify-keyspace-events as bits (notify-flags.ts). */
+  private notifyFlags = 0;
+  /** Inside EXEC: blocking commands answer as on timeout instead of blocking. */
+  public inExec = false;
   /** Set by SHUTDOWN; the process exits when listeners are closed. */
   public shuttingDown = false;
   /** Called after SHUTDOWN (the CLI exits the process). */
@@ -105,13 +106,17 @@ export class Server {
     const events: KeyspaceEvents = {
       modified: (db, key) => this.keyModified(db, key),
       expired: (db, key) => this.notify('x', 'expired', key, db),
+      created: (db, key) => {
+        if (this.notifyFlags & NOTIFY_NEW) this.notify('n', 'new', key, db);
+      },
     };
     const n = config.getNumber('databases');
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, events));
     this.acl.setRequirePass(config.get('requirepass'));
     config.onChange('requirepass', (v) => this.acl.setRequirePass(v));
-    this.notifyFlags = config.get('notify-keyspace-events');
-    config.onChange('notify-keyspace-events', (v) => (this.notifyFlags = v));
+    this.notifyFlags = parseNotifyFlags(config.get('notify-keyspace-events')) ?? 0;
+    config.onChange('notify-keyspace-events', (v) => (this.notifyFlags = parseNotifyFlags(v) ?? 0));
+    this.pubsub.watchConfig(config);
   }
 
   // ---------------------------------------------------------------- network
@@ -227,31 +232,31 @@ export class Server {
     let spec = this.commands.get(name);
     if (!spec) {
       this.rejectCommand(client, Errors.unknown(argv[0], argv.slice(1)));
-      if (client.multi) client.multiError = true;
       return;
     }
     if (spec.subcommands && argv.length >= 2) {
       const sub = spec.subcommands.get(argv[1].toLowerCase());
       if (!sub) {
         this.rejectCommand(client, Errors.unknownSub(argv[1], spec.name), spec);
-        if (client.multi) client.multiError = true;
         return;
       }
       spec = sub;
     }
     if (!arityOk(spec, argv.length)) {
       this.rejectCommand(client, Errors.arity(spec.name), spec);
-      if (client.multi) client.multiError = true;
       return;
     }
     if (!client.authenticated && !spec.flags.includes('no-auth')) {
       this.rejectCommand(client, 'NOAUTH Authentication required.', spec);
       return;
     }
+    if (client.multi && spec.flags.includes('no-multi')) {
+      this.rejectCommand(client, 'ERR Command not allowed inside a transaction', spec);
+      return;
+    }
     const denied = this.acl.check(client.user, spec, argv);
     if (denied) {
       this.rejectCommand(client, denied, spec);
-      if (client.multi) client.multiError = true;
       return;
     }
     if (this.loading && !spec.flags.includes('loading')) {
@@ -304,12 +309,19 @@ export class Server {
     stats.usec += usec;
     this.stats.totalCommands++;
     const slower = this.config.getNumber('slowlog-log-slower-than');
-    if (slower >= 0 && usec >= slower) this.addSlowlog(client, argv, usec);
+    if (slower >= 0 && usec >= slower && !spec.flags.includes('skip-slowlog')) this.addSlowlog(client, argv, usec);
     if (this.onCommandTimed !== undefined) this.onCommandTimed(spec, usec);
-    if (this.readyKeys.size > 0) this.serveBlockedClients();
+    // Inside EXEC the transaction is atomic: blocked clients are served after it, not between its commands.
+    if (this.readyKeys.size > 0 && !this.inExec) this.serveBlockedClients();
   }
 
+  /** A command refused before it ran; inside MULTI it dooms the transaction. A refused EXEC answers EXECABORT (and discards any transaction). */
   private rejectCommand(client: Client, msg: string, spec?: CommandSpec): void {
+    if (client.multi) client.multiError = true;
+    if (spec && spec.name === 'exec') {
+      if (client.multi) this.discardTransaction(client);
+      msg = `EXECABORT Transaction discarded because of: ${msg.startsWith('ERR ') ? msg.slice(4) : msg}`;
+    }
     client.reply.error(msg);
     this.countError(msg);
     if (spec) this.commandStats(spec.name).rejectedCalls++;
@@ -385,9 +397,34 @@ export class Server {
     }
   }
 
-  /** Every watched key of every database was touched (FLUSHALL, SWAPDB...). */
+  /**
+   * Before a whole-database change (FLUSHALL...): every watched key that exists now is touched
+   * (watching a missing key is not disturbed by emptying its database, as in Valkey).
+   */
   public touchAllWatched(): void {
-    for (const set of this.watchers.values()) for (const c of set) c.dirtyCas = true;
+    for (const [id, set] of this.watchers) {
+      const sep = id.indexOf('\0');
+      const db = this.dbs[Number(id.slice(0, sep))];
+      if (db && db.peek(id.slice(sep + 1)) !== undefined) for (const c of set) c.dirtyCas = true;
+    }
+  }
+
+  /** Before SWAPDB a b: a watched key of either database is touched if it exists in either one. */
+  public touchWatchedForSwap(a: Db, b: Db): void {
+    for (const [id, set] of this.watchers) {
+      const sep = id.indexOf('\0');
+      const dbId = Number(id.slice(0, sep));
+      if (dbId !== a.id && dbId !== b.id) continue;
+      const key = id.slice(sep + 1);
+      if (a.peek(key) !== undefined || b.peek(key) !== undefined) for (const c of set) c.dirtyCas = true;
+    }
+  }
+
+  /** Leaves MULTI: drops the queue and the error flag, and unwatches every key (DISCARD, EXEC, RESET). */
+  public discardTransaction(client: Client): void {
+    client.multi = undefined;
+    client.multiError = false;
+    this.unwatchAll(client);
   }
 
   public watch(client: Client, key: string): void {
@@ -409,21 +446,25 @@ export class Server {
     client.dirtyCas = false;
   }
 
-  /** Keyspace notification (notify-keyspace-events): `cls` is the event class letter. */
+  /**
+   * Keyspace notification (notify-keyspace-events): `cls` is the event class letter ('g', '$',
+   * 'x'...). Published on `__keyspace@<db>__:<key>` (K) and `__keyevent@<db>__:<event>` (E).
+   */
   public notify(cls: string, event: string, key: string, db: Db): void {
     const flags = this.notifyFlags;
-    if (flags === '') return;
-    const all = flags.includes('A');
-    const enabled = flags.includes(cls) || (all && NOTIFY_CLASSES.includes(cls) && cls !== 'm' && cls !== 'n');
-    if (!enabled) return;
-    if (flags.includes('K')) this.pubsub.publish(`__keyspace@${db.id}__:${key}`, event);
-    if (flags.includes('E')) this.pubsub.publish(`__keyevent@${db.id}__:${event}`, key);
+    if (flags === 0 || (flags & classBit(cls)) === 0 || this.pubsub.idle) return;
+    if (flags & NOTIFY_KEYSPACE) this.pubsub.publish(`__keyspace@${db.id}__:${key}`, event);
+    if (flags & NOTIFY_KEYEVENT) this.pubsub.publish(`__keyevent@${db.id}__:${event}`, key);
   }
 
   // ---------------------------------------------------------------- blocking
 
   /** Blocks a client until `state.tryServe()` succeeds or the deadline passes. */
   public block(client: Client, state: Client['blocked'] & object): void {
+    if (this.inExec) {
+      state.onTimeout(); // blocking commands inside MULTI/EXEC do not block
+      return;
+    }
     client.blocked = state;
     for (const key of state.keys) {
       const id = `${state.db.id}\0${key}`;

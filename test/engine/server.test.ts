@@ -83,7 +83,7 @@ describe('start-up configuration', () => {
     try {
       expect(await c.call('CONFIG', 'GET', 'maxmemory')).toEqual(['maxmemory', String(20 * 1024 * 1024)]);
       expect(await c.call('CONFIG', 'GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'allkeys-lru']);
-      expect(await c.call('CONFIG', 'GET', 'notify-keyspace-events')).toEqual(['notify-keyspace-events', 'Ex']);
+      expect(await c.call('CONFIG', 'GET', 'notify-keyspace-events')).toEqual(['notify-keyspace-events', 'xE']);
     } finally {
       c.close();
       await fromFile.stop();

@@ -8,8 +8,12 @@ import { CommandError, Errors } from './command';
  */
 export function lookupRead(c: Client, key: string): Value | undefined {
   const v = c.db.get(key);
-  if (v === undefined) c.server.stats.keyspaceMisses++;
-  else c.server.stats.keyspaceHits++;
+  if (v === undefined) {
+    c.server.stats.keyspaceMisses++;
+    c.server.notify('m', 'keymiss', key, c.db);
+  } else {
+    c.server.stats.keyspaceHits++;
+  }
   return v;
 }
 
