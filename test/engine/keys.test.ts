@@ -349,6 +349,8 @@ describe('keyspace notifications of the generic commands', () => {
     expect(await sub.call('PSUBSCRIBE', '__key*__:*')).toEqual(['psubscribe', '__key*__:*', 1]);
     const ours = new InProc([['notify-keyspace-events', 'KEA']]);
     const events: string[][] = [];
+    // A subscriber, so the node publishes (it skips notifications nobody listens to), then capture them.
+    ours.server.pubsub.subscribe(ours.server.pubsub.patterns, '__key*__:*', ours.server.fakeClient());
     ours.server.pubsub.publish = (channel: string, message: string) => {
       events.push([channel, message]);
       return 0;

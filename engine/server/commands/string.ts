@@ -54,10 +54,8 @@ function set(c: Client, argv: string[]): void {
     return;
   }
   c.db.set(key, value, keepTtl);
-  if (expireAt !== undefined) {
-    c.db.setExpire(key, expireAt);
-    if (expireAt <= Date.now()) c.db.expireIfNeeded(key);
-  }
+  // A time already past still sets the TTL (Redis 7.0 notifies set and expire; the key goes on its next access).
+  if (expireAt !== undefined) c.db.setExpire(key, expireAt);
   c.server.notify('$', 'set', key, c.db);
   if (expireAt !== undefined) c.server.notify('g', 'expire', key, c.db);
   if (get) c.reply.bulk(old);
