@@ -1,11 +1,12 @@
 import { adminCommands } from './commands/admin';
 import { connectionCommands } from './commands/connection';
+import { scriptingCommands } from './commands/scripting';
 import { stringCommands } from './commands/string';
 import { Config } from './config';
 import { Server } from './server';
 
 /** Every command module of the node, in one place (the command table is built from these). */
-export const COMMAND_MODULES = [connectionCommands, adminCommands, stringCommands];
+export const COMMAND_MODULES = [connectionCommands, adminCommands, stringCommands, scriptingCommands];
 
 /** A node with every command module registered. */
 export function createServer(config: Config): Server {
