@@ -200,7 +200,7 @@ function functionList(c: Client, argv: string[], e: ScriptEngine): void {
       r.bulk('flags');
       const names = FLAG_NAMES.filter(([, bit]) => f.flags & bit).map(([n]) => n);
       r.set(names.length);
-      for (const n of names) r.bulk(n);
+      for (const n of names) r.simple(n);
     }
     if (withCode) {
       r.bulk('library_code');

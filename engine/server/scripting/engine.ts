@@ -125,7 +125,7 @@ export class ScriptEngine {
   /** The coroutine scripts run in (so the time-limit hook can yield to the event loop). */
   private T: number;
   private threadRef = 0;
-  private readonly runRef: number;
+  private readonly errinfoRef: number;
   private readonly envRef: number;
   private readonly globalsRef: number;
   private readonly fenvRef: number;
@@ -160,7 +160,7 @@ export class ScriptEngine {
     this.fenvRef = api._luaL_ref(L, LUA_REGISTRYINDEX);
     this.globalsRef = api._luaL_ref(L, LUA_REGISTRYINDEX);
     this.envRef = api._luaL_ref(L, LUA_REGISTRYINDEX);
-    this.runRef = api._luaL_ref(L, LUA_REGISTRYINDEX);
+    this.errinfoRef = api._luaL_ref(L, LUA_REGISTRYINDEX);
     this.hookPtr = api.addFunction((l: number) => this.hook(l), 'vii');
     this.T = this.newThread();
   }
@@ -684,7 +684,6 @@ export class ScriptEngine {
     };
     this.current = run;
     api._lua_settop(T, 0);
-    api._lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(this.runRef));
     api._lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(ref));
     let nargs = 1;
     if (fargs) {
@@ -692,7 +691,8 @@ export class ScriptEngine {
       this.pushArray(T, fargs[1]);
       nargs = 3;
     }
-    const status = api._lua_resume(T, this.L, nargs, this.nres);
+    // nargs counts the function itself: lua_resume gets nargs - 1 arguments.
+    const status = api._lua_resume(T, this.L, nargs - 1, this.nres);
     this.settle(run, status);
   }
 
@@ -709,19 +709,23 @@ export class ScriptEngine {
     }
     const out = client.reply;
     if (status === LUA_OK) {
-      const ok = api._lua_toboolean(T, 1) !== 0;
-      if (ok) {
-        if (api._lua_gettop(T) >= 2) this.writeValue(T, 2, out, run.resp, 0);
-        else out.nil();
-      } else {
-        this.writeError(run, T, 2, out);
-      }
+      if (api._lua_gettop(T) >= 1) this.writeValue(T, 1, out, run.resp, 0);
+      else out.nil();
       api._lua_settop(T, 0);
     } else {
-      const msg = status === LUA_YIELD ? 'attempt to yield from outside a coroutine' : this.lua.toString(T, -1);
-      const e = `ERR Error running script (call to ${run.isEval ? 'f_' : ''}${run.name}): @user_script:0: ${luaErrorAs51(msg)}`;
-      out.error(e);
-      this.server.countError(e);
+      const L = this.L;
+      api._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.errinfoRef));
+      api._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.threadRef));
+      if (status === LUA_YIELD) this.lua.pushString(L, 'attempt to yield across a C-call boundary');
+      else api._lua_xmove(T, L, 1);
+      if (api._lua_pcallk(L, 2, 1, 0, 0, 0) === LUA_OK) {
+        this.writeError(run, L, -1, out);
+      } else {
+        const e = `ERR Error running script (call to ${run.isEval ? 'f_' : ''}${run.name}): @user_script:0: ${this.lua.toString(L, -1)}`;
+        out.error(e);
+        this.server.countError(e);
+      }
+      api._lua_settop(L, -2);
       this.T = this.newThread();
     }
     this.finish(run);
@@ -751,6 +755,13 @@ export class ScriptEngine {
 
   private resume(run: Run): void {
     if (this.current !== run) return;
+    if (this.server.shuttingDown) {
+      // SHUTDOWN NOSAVE while busy: abandon the script so the process can exit.
+      this.current = undefined;
+      this.server.busyError = undefined;
+      this.T = this.newThread();
+      return;
+    }
     run.sliceStart = performance.now();
     const status = this.api._lua_resume(this.T, this.L, 0, this.nres);
     this.settle(run, status);
@@ -927,7 +938,8 @@ export class ScriptEngine {
       lua.raiseTable(l, 'ERR wrong number of arguments to redis.register_function');
     }
     if (!NAME_RE.test(name!)) {
-      lua.raiseTable(l, 'ERR Function names can only contain letters, numbers, or underscores(_) and must be at least one character long');
+      // Redis 7.0.15 says "Library names" here too (its text for function names is the library one).
+      lua.raiseTable(l, 'ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long');
     }
     if (lib.functions.has(name!)) lua.raiseTable(l, 'ERR Function already exists in the library');
     const ref = api._luaL_ref(l, LUA_REGISTRYINDEX);

@@ -83,25 +83,28 @@ local FENVMT = { __index = G, __newindex = ro_error, __metatable = false }
 local FENV = setmetatable({}, FENVMT)
 local function library_mode(loading, api)
   if loading then
-    rawset(LOADAPI, 'redis', readonly(api))
+    if rawget(LOADAPI, 'redis') == nil then rawset(LOADAPI, 'redis', readonly(setmetatable(api, getmetatable(G)))) end
     FENVMT.__index = LOADAPI
   else
     FENVMT.__index = G
   end
 end
 
-local function handler(err)
-  -- The frame that raised it: Redis looks one level up from a C function; our global
-  -- protection is Lua code (chunk '=prelude'), which is skipped the same way.
-  local level = 2
-  local i = dbg_getinfo(level, 'nSl')
+-- Scripts run as the body of a coroutine (so the time-limit hook can yield to the event loop);
+-- an error leaves the dead coroutine's stack in place, and this finds where it was raised, as
+-- Redis' error handler does: the raising function, or the Lua function that called a C function
+-- (our global protection, chunk '=prelude', is skipped like C code). String errors become
+-- {err = 'ERR ' .. msg}.
+local function errinfo(co, err)
+  local level = 0
+  local i = dbg_getinfo(co, level, 'Sl')
   if i and i.what == 'C' then
     level = level + 1
-    i = dbg_getinfo(level, 'nSl')
+    i = dbg_getinfo(co, level, 'Sl')
   end
   while i and i.source == '=prelude' do
     level = level + 1
-    i = dbg_getinfo(level, 'nSl')
+    i = dbg_getinfo(co, level, 'Sl')
   end
   if type(err) ~= 'table' then err = { err = 'ERR ' .. tostring(err) } end
   if i then
@@ -111,7 +114,5 @@ local function handler(err)
   return err
 end
 
-local function run(f, ...) return xpcall(f, handler, ...) end
-
-return run, ENV, G, FENV, library_mode
+return errinfo, ENV, G, FENV, library_mode
 `;
