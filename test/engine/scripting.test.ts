@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import Redis from 'ioredis';
 import { Differential } from './differential';
 import { RunningNode, startNode, startRedis, waitFor } from './nodes';
@@ -28,7 +29,7 @@ const CASES: Cmd[] = [
   ev('return redis.status_reply(1)', 0),
   ev("return {1, {err = 'inner'}, {ok = 'okk'}}", 0),
   ev('return {}', 0),
-  ev("return {a = 1, b = 2}", 0),
+  ev('return {a = 1, b = 2}', 0),
   // KEYS / ARGV
   ev('return {KEYS[1], KEYS[2], ARGV[1], ARGV[2], #KEYS, #ARGV}', 2, 'k1', 'k2', 'a1', 'a2'),
   ev('return ARGV', 0, 'x', 'y', 'z'),
@@ -48,6 +49,8 @@ const CASES: Cmd[] = [
   ev("redis.call('set', 'n', 42) return redis.call('get', 'n')", 0),
   ev("return redis.call('ping')", 0),
   ev("return redis.call('echo', 'bin\\0ary')", 0),
+  ev("redis.call('set', KEYS[1], ARGV[1]) return {redis.call('get', KEYS[1]), #ARGV[1], string.byte(ARGV[1], 1, -1)}", 1, 'bin', '\u0000\u00ff\r\n\u0080z'),
+  ev("local s = string.rep('ab', 3000000) redis.call('set', 'big', s) return {#redis.call('get', 'big'), redis.call('strlen', 'big')}", 0),
   // errors
   ev('return x', 0),
   ev('x = 1', 0),
@@ -65,9 +68,9 @@ const CASES: Cmd[] = [
   ev('return redis.call()', 0),
   ev('return redis.call({})', 0),
   ev("return redis.call('get', {})", 0),
-  ev("local t = nil return t.x", 0),
+  ev('local t = nil return t.x', 0),
   ev("local function f() return redis.call('nope') end return f()", 0),
-  ev("return redis.setresp(4)", 0),
+  ev('return redis.setresp(4)', 0),
   ev("return redis.sha1hex('')", 0),
   ev("return redis.sha1hex('abc')", 0),
   ev("return redis.log(redis.LOG_WARNING, 'from a script', 1, 2)", 0),
@@ -90,9 +93,9 @@ const CASES: Cmd[] = [
   ev('return math.floor(7 / 2)', 0),
   ev("return string.format('%d-%s', 5, 'x')", 0),
   ev('return #KEYS', 0),
-  ev("redis.call = nil", 0),
-  ev("string.x = 1", 0),
-  ev("_G.y = 1", 0),
+  ev('redis.call = nil', 0),
+  ev('string.x = 1', 0),
+  ev('_G.y = 1', 0),
   ev('return redis.REDIS_VERSION', 0),
   ev('return redis.REDIS_VERSION_NUM', 0),
   // cjson
@@ -101,14 +104,14 @@ const CASES: Cmd[] = [
   ev("return cjson.encode({name = 'x'})", 0),
   ev("return cjson.encode('a/\"\\\\\\n\\1')", 0),
   ev('return cjson.encode(0.1) .. cjson.encode(1e20) .. cjson.encode(-5) .. cjson.encode(true) .. cjson.encode(nil)', 0),
-  ev("return cjson.encode({1, nil, 3})", 0),
+  ev('return cjson.encode({1, nil, 3})', 0),
   ev("return cjson.decode('[1,2,null,4]')", 0),
   ev("local t = cjson.decode('{\"a\":[1,2.5,true,null],\"b\":\"s\"}') return {t.a[1], t.a[2], tostring(t.a[3]), tostring(t.a[4] == cjson.null), t.b}", 0),
   ev("return cjson.decode('\"\\\\u00e9\\\\u20ac\"')", 0),
   ev("return cjson.encode(cjson.decode('{\"k\":[1,[2,[3]]]}'))", 0),
   ev("return cjson.decode('[1,2')", 0),
   ev("return cjson.decode('{')", 0),
-  ev("return cjson.encode(function() end)", 0),
+  ev('return cjson.encode(function() end)', 0),
   ev('return cjson.encode(math.huge)', 0),
   // bit
   ev('return {bit.band(0xff, 0x0f), bit.bor(1, 2, 4), bit.bxor(5, 3), bit.bnot(0), bit.lshift(1, 4), bit.rshift(-1, 28), bit.arshift(-256, 4)}', 0),
@@ -120,10 +123,10 @@ const CASES: Cmd[] = [
   ev("redis.setresp(3) return type(redis.call('get', 'missing'))", 0),
   ev('redis.setresp(3) return true', 0),
   ev('redis.setresp(3) return false', 0),
-  ev("return {double = 3.14}", 0),
+  ev('return {double = 3.14}', 0),
   ev("return {big_number = '123456789012345678901234567890'}", 0),
-  ev("return {map = {a = 1}}", 0),
-  ev("return {set = {a = true}}", 0),
+  ev('return {map = {a = 1}}', 0),
+  ev('return {set = {a = true}}', 0),
   // shebang flags
   ev('#!lua flags=no-writes\nreturn redis.call(\'set\', \'a\', \'b\')', 0),
   ev('#!lua flags=no-writes\nreturn redis.call(\'get\', \'s1\')', 0),
@@ -153,6 +156,16 @@ function sortFunctionList(cmd: string[], r: Resp): Resp {
   }).sort((x, y) => (key(x) < key(y) ? -1 : 1));
 }
 
+/** Maps built from Lua tables come in hash order (Lua 5.1's and 5.4's differ): compare them sorted. */
+function sortMaps(_cmd: string[], r: Resp): Resp {
+  if (Array.isArray(r)) return r.map((x) => sortMaps(_cmd, x));
+  if (r && typeof r === 'object' && 'map' in r) {
+    const pairs = r.map.map(([k, v]) => [sortMaps(_cmd, k), sortMaps(_cmd, v)] as [Resp, Resp]);
+    return { map: pairs.sort((x, y) => (JSON.stringify(x[0]) < JSON.stringify(y[0]) ? -1 : 1)) };
+  }
+  return r;
+}
+
 describe('scripting, compared with redis-server 7.0.15', () => {
   let d: Differential | undefined;
   beforeAll(async () => {
@@ -167,6 +180,31 @@ describe('scripting, compared with redis-server 7.0.15', () => {
     await d.check(CASES);
   });
 
+  test('randomized Lua values: reply conversion and cjson round trips (seeded)', async () => {
+    if (!d) return;
+    const diff = d;
+    // Lua expressions for values Redis converts deterministically (no hash-ordered tables).
+    const str = fc.string({ maxLength: 8 }).map((x) => `'${x.replace(/[^a-zA-Z0-9 _.-]/g, '')}'`);
+    const num = fc.oneof(fc.integer({ min: -1e9, max: 1e9 }).map(String), fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((x) => `(${x})`));
+    const leaf = fc.oneof(str, num, fc.constantFrom('true', 'false', "{ok = 'FINE'}", "{err = 'ERR bad'}"));
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('array')),
+      array: fc.array(tie('value'), { maxLength: 4 }).map((xs) => `{${xs.join(', ')}}`),
+    }));
+    const jsonable = fc.letrec((tie) => ({
+      v: fc.oneof({ depthSize: 'small' }, str, fc.integer({ min: -1e6, max: 1e6 }).map(String), fc.constantFrom('true', 'false', '1.5', '-0.25'), tie('arr')),
+      arr: fc.array(tie('v'), { minLength: 1, maxLength: 4 }).map((xs) => `{${xs.join(', ')}}`),
+    })).v;
+    await fc.assert(fc.asyncProperty(value, jsonable, async (expr, j) => {
+      await diff.check([
+        ev(`return ${expr}`, 0),
+        ev(`return cjson.encode(${j})`, 0),
+        ev(`return cjson.decode(cjson.encode(${j}))`, 0),
+        ev(`return cjson.encode(cjson.decode(cjson.encode(${j})))`, 0),
+      ]);
+    }), { seed: 20261126, numRuns: 150 });
+  }, 60000);
+
   test('RESP3 client: conversions both ways', async () => {
     if (!d) return;
     await d.check([
@@ -180,13 +218,13 @@ describe('scripting, compared with redis-server 7.0.15', () => {
       ev('return true', 0),
       ev('return false', 0),
       ev('return nil', 0),
-      ev("return {double = 3.5}", 0),
+      ev('return {double = 3.5}', 0),
       ev("return {big_number = '1234567890123456789012'}", 0),
-      ev("return {map = {a = 1}}", 0),
-      ev("return {set = {a = true}}", 0),
+      ev('return {map = {a = 1}}', 0),
+      ev('return {set = {a = true}}', 0),
       ev("redis.setresp(3) return redis.call('get', 'missing')", 0),
       ev("redis.setresp(3) local r = redis.call('incrbyfloat', 'fl3', '2.5') return r", 0),
-    ]);
+    ], sortMaps);
     await d.check([['HELLO', '2']], () => null);
   });
 
@@ -350,7 +388,7 @@ describe('clients', () => {
     await r.connect();
     try {
       expect(await r.eval("return redis.call('set', KEYS[1], ARGV[1])", 1, 'io-k', 'v1')).toBe('OK');
-      expect(await r.eval("return {KEYS[1], ARGV[1], 7}", 1, 'kk', 'aa')).toEqual(['kk', 'aa', 7]);
+      expect(await r.eval('return {KEYS[1], ARGV[1], 7}', 1, 'kk', 'aa')).toEqual(['kk', 'aa', 7]);
       r.defineCommand('addTwo', { numberOfKeys: 1, lua: "return redis.call('incrby', KEYS[1], 2)" });
       const rr = r as unknown as { addTwo(k: string): Promise<number> };
       expect(await rr.addTwo('io-counter')).toBe(2);

@@ -1,10 +1,10 @@
 import type { Client } from '../client';
 import { globMatch } from '../glob';
+import { parseInt64 } from './args';
 import { ScriptEngine, FLAG_NAMES } from '../scripting/engine';
 import { luaApi, luaReady } from '../scripting/lua';
 import type { Server } from '../server';
 import { command, CommandError, CommandSpec, Errors } from './command';
-import { parseInt64 } from './args';
 
 /** The scripting engine of each node, made on first use (the wasm module must be compiled first). */
 const engines = new WeakMap<Server, ScriptEngine>();
@@ -66,7 +66,9 @@ function evalKeys(argv: readonly string[]): number[] {
 function evalCommand(ro: boolean) {
   return (c: Client, argv: string[]): void => {
     const [keys, args] = keysAndArgs(argv);
-    withEngine(c, (e) => e.evalScript(c, e.getScript(argv[1]), keys, args, ro, argv));
+    const engine = engines.get(c.server);
+    if (engine) engine.evalScript(c, engine.getScript(argv[1]), keys, args, ro, argv);
+    else withEngine(c, (e) => e.evalScript(c, e.getScript(argv[1]), keys, args, ro, argv));
   };
 }
 

@@ -69,6 +69,26 @@ interface Run {
   killed: boolean;
 }
 
+/** The private fields of Reply read in place by redis.call (the reply bytes of the script client). */
+interface ReplyInternals {
+  buf: Buffer;
+  len: number;
+}
+
+const CF_WRITE = 1;
+const CF_DENYOOM = 2;
+const CF_NOSCRIPT = 4;
+const specFlags = new WeakMap<CommandSpec, number>();
+/** A command's flags that scripts check, as bits (cached per command). */
+function commandFlags(spec: CommandSpec): number {
+  let f = specFlags.get(spec);
+  if (f === undefined) {
+    f = (spec.flags.includes('write') ? CF_WRITE : 0) | (spec.flags.includes('denyoom') ? CF_DENYOOM : 0) | (spec.flags.includes('noscript') ? CF_NOSCRIPT : 0);
+    specFlags.set(spec, f);
+  }
+  return f;
+}
+
 /** Instructions between two checks of the clock. */
 const HOOK_COUNT = 10000;
 /** Once a script is past the time limit, it yields to the event loop every this many ms. */
@@ -326,14 +346,17 @@ export class ScriptEngine {
       if (!run) err = 'ERR redis.call can only be called inside a script invocation';
       else err = this.execute(run, argv);
       if (err === undefined) {
-        reply = run!.fake.reply.take();
+        // Read the reply in place from the script client's buffer (no copy), then reset it.
+        const r = run!.fake.reply as unknown as ReplyInternals;
+        reply = r.len > 0 ? r.buf : undefined;
         if (reply && reply[0] === 45 /* - */) {
-          err = errorTableText(reply.latin1Slice(0, reply.length - 2));
+          err = errorTableText(reply.latin1Slice(0, r.len - 2));
           reply = undefined;
         }
       }
     }
     if (err !== undefined) {
+      run?.fake.reply.rollback(0);
       if (raise) lua.raiseTable(l, err);
       return this.pushErrTable(l, err);
     }
@@ -342,6 +365,7 @@ export class ScriptEngine {
       return 1;
     }
     this.pushReply(l, reply, 0);
+    run!.fake.reply.rollback(0);
     return 1;
   }
 
@@ -351,19 +375,19 @@ export class ScriptEngine {
     const spec = this.lookup(argv);
     if (!spec) return 'ERR Unknown Redis command called from script';
     if (!arityOk(spec, argv.length)) return 'ERR Wrong number of args calling Redis command from script';
-    if (spec.flags.includes('noscript')) return 'ERR This Redis command is not allowed from script';
+    const cmdFlags = commandFlags(spec);
+    if (cmdFlags & CF_NOSCRIPT) return 'ERR This Redis command is not allowed from script';
     const denied = server.acl.check(run.client.user, spec, argv);
     if (denied) return "ERR The user executing the script can't run this command or subcommand";
-    const write = spec.flags.includes('write');
+    const write = (cmdFlags & CF_WRITE) !== 0;
     if (write && run.readOnly) return 'ERR Write commands are not allowed from read-only scripts.';
-    if (spec.flags.includes('denyoom') && !run.wrote && !(run.flags & FLAG_ALLOW_OOM) && !server.makeRoomFor(run.client)) {
+    if ((cmdFlags & CF_DENYOOM) && !run.wrote && !(run.flags & FLAG_ALLOW_OOM) && !server.makeRoomFor(run.client)) {
       return Errors.oom;
     }
     if (write) run.wrote = true;
     const fake = run.fake;
     fake.reply.resp = run.resp;
     const stats = server.commandStats(spec.name);
-    const t0 = performance.now();
     try {
       spec.handler(fake, argv);
     } catch (e) {
@@ -378,8 +402,8 @@ export class ScriptEngine {
       server.unblock(fake, false);
       fake.reply.nilArray();
     }
+    // Counted in commandstats (calls); their time is part of the EVAL's.
     stats.calls++;
-    stats.usec += (performance.now() - t0) * 1000;
     server.stats.totalCommands++;
     return undefined;
   }
@@ -671,7 +695,10 @@ export class ScriptEngine {
     }
   }
 
-  private start(client: Client, name: string, isEval: boolean, readOnly: boolean, flags: number, argv: string[], ref: number, fargs: [string[], string[]] | undefined): void {
+  private start(
+    client: Client, name: string, isEval: boolean, readOnly: boolean, flags: number, argv: string[], ref: number,
+    fargs: [string[], string[]] | undefined,
+  ): void {
     const { api, T } = this;
     const fake = this.fake;
     fake.db = client.db;
@@ -679,8 +706,20 @@ export class ScriptEngine {
     fake.reply.rollback(0);
     const now = performance.now();
     const run: Run = {
-      client, fake, name, isEval, readOnly, flags, argv, wallStart: Date.now(),
-      resp: 2, wrote: false, start: now, sliceStart: now, timedOut: false, killed: false,
+      client,
+      fake,
+      name,
+      isEval,
+      readOnly,
+      flags,
+      argv,
+      wallStart: Date.now(),
+      resp: 2,
+      wrote: false,
+      start: now,
+      sliceStart: now,
+      timedOut: false,
+      killed: false,
     };
     this.current = run;
     api._lua_settop(T, 0);

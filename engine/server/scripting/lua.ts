@@ -9,6 +9,8 @@
  * fengari, and a CPU-bound loop (1M iterations with table appends) takes 166 ms against 2200 ms.
  * Its only cost is an asynchronous start (~20 ms compiling the .wasm), which `luaReady` covers.
  */
+// wasmoon is a bundled dependency of the package (see the engine notes).
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { LuaWasm } from 'wasmoon';
 
 /** The raw exports of the wasm module we use (pointers and sizes are numbers, lua_Integer is a bigint). */
@@ -82,17 +84,45 @@ export const LUA_OK = 0;
 export const LUA_YIELD = 1;
 export const LUA_MASKCOUNT = 8;
 
-let api: LuaApi | undefined;
+let loadedApi: LuaApi | undefined;
+
+/**
+ * wasmoon's module exports each C function through a wrapper that builds two assertion messages
+ * (template strings) per call, which costs more than the call itself. We take the raw wasm
+ * exports instead: WebAssembly.instantiate is wrapped while the module loads to see the instance.
+ */
+let rawExports: Record<string, unknown> | undefined;
+const wasm = (globalThis as unknown as { WebAssembly: unknown }).WebAssembly as { instantiate: (...a: unknown[]) => Promise<unknown> };
+const originalInstantiate = wasm.instantiate;
+wasm.instantiate = function instantiate(this: unknown, ...args: unknown[]) {
+  return originalInstantiate.apply(this, args).then((r) => {
+    const exp = (r as { instance?: { exports?: Record<string, unknown> } }).instance?.exports;
+    if (exp && typeof exp.lua_gettop === 'function') rawExports = exp;
+    return r;
+  });
+};
+
+function directApi(module: Record<string, unknown>): LuaApi {
+  const exp = rawExports;
+  if (!exp) return module as unknown as LuaApi;
+  const out: Record<string, unknown> = Object.create(module);
+  for (const key of Object.keys(module)) {
+    if (key.startsWith('_') && typeof exp[key.slice(1)] === 'function') out[key] = exp[key.slice(1)];
+  }
+  return out as unknown as LuaApi;
+}
+
 /** Resolves when the wasm module is compiled; started when this module is first imported. */
 export const luaReady: Promise<void> = LuaWasm.initialize().then((w) => {
-  api = w.module as unknown as LuaApi;
+  wasm.instantiate = originalInstantiate;
+  loadedApi = directApi(w.module as unknown as Record<string, unknown>);
 });
 // Keep an unhandled failure visible but do not crash the import.
 luaReady.catch(() => undefined);
 
 /** The wasm exports, once `luaReady` resolved. */
 export function luaApi(): LuaApi | undefined {
-  return api;
+  return loadedApi;
 }
 
 /**
@@ -108,16 +138,17 @@ export class Lua {
   private readonly cstrings = new Map<string, number>();
 
   constructor(public readonly api: LuaApi) {
-    this.L = api._luaL_newstate();
-    api._luaL_openlibs(this.L);
-    this.heap = Buffer.from(api.HEAPU8.buffer);
-    this.lenPtr = api._malloc(8);
+    this.L = this.api._luaL_newstate();
+    this.api._luaL_openlibs(this.L);
+    this.heap = Buffer.from(this.api.HEAPU8.buffer);
+    this.lenPtr = this.api._malloc(8);
     this.ensureScratch(4096);
   }
 
   /** A Buffer over the wasm memory (re-made when the memory grew). */
   public mem(): Buffer {
-    if (this.heap.buffer !== this.api.HEAPU8.buffer) this.heap = Buffer.from(this.api.HEAPU8.buffer);
+    // Growing the wasm memory detaches the old ArrayBuffer, which leaves views over it empty.
+    if (this.heap.length === 0) this.heap = Buffer.from(this.api.HEAPU8.buffer);
     return this.heap;
   }
 
