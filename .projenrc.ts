@@ -34,8 +34,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // fast-check drive the engine tests.
   devDeps: ['@types/js-yaml', 'js-yaml', 'typescript@~5.9.0', '@types/node@^20', 'ioredis@^5', 'redis@^5', '@valkey/valkey-glide@^2', 'fast-check@^3'],
   // Runtime dependencies of the engine and CLI (not jsii modules, so bundled into the package).
-  // commander: the CLI parser.
-  bundledDeps: ['commander@^14'],
+  // commander: the CLI parser. wasmoon: the Lua VM of EVAL and FUNCTION (Lua 5.4 in WebAssembly, the .wasm ships
+  // in the package; measured ~2x faster per call and ~13x on CPU-bound scripts than fengari's pure-JS Lua 5.3).
+  bundledDeps: ['commander@^14', 'wasmoon@^1.16'],
   bin: { 'cdk-elasticache': 'lib/engine/cli.js' },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench', 'scripts', 'engine'] },
 

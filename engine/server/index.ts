@@ -5,6 +5,7 @@ import { geoCommands } from './commands/geo';
 import { hyperloglogCommands } from './commands/hyperloglog';
 import { keyCommands } from './commands/keys';
 import { pubsubCommands } from './commands/pubsub';
+import { scriptingCommands } from './commands/scripting';
 import { streamCommands } from './commands/stream';
 import { stringCommands } from './commands/string';
 import { transactionCommands } from './commands/transaction';
@@ -27,6 +28,7 @@ export const COMMAND_MODULES = [
   streamCommands,
   pubsubCommands,
   transactionCommands,
+  scriptingCommands,
 ];
 
 /** A node with every command module registered. */

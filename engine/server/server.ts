@@ -97,6 +97,11 @@ export class Server {
   public activeExpire = true;
   /** Called with each command's duration when set (the latency monitor installs it while enabled). */
   public onCommandTimed: ((spec: CommandSpec, usec: number) => void) | undefined;
+  /**
+   * Set while a script runs past lua-time-limit (the scripting module): the BUSY error a command
+   * gets, or undefined for commands allowed while busy. Active expiry pauses meanwhile.
+   */
+  public busyError: ((client: Client, spec: CommandSpec, argv: string[]) => string | undefined) | undefined;
   /** Extra periodic work (save schedule, replication...) registered by modules. */
   public readonly cronHooks: Array<(now: number) => void> = [];
 
@@ -266,6 +271,14 @@ export class Server {
     if (client.subscriptionCount > 0 && client.reply.resp === 2 && !SUBSCRIBE_CONTEXT.has(spec.name)) {
       this.rejectCommand(client, `ERR Can't execute '${spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, spec);
       return;
+    }
+    if (this.busyError !== undefined) {
+      const busy = this.busyError(client, spec, argv);
+      if (busy) {
+        this.rejectCommand(client, busy, spec);
+        if (client.multi) client.multiError = true;
+        return;
+      }
     }
     if (client.multi && !MULTI_IMMEDIATE.has(spec.name)) {
       client.multi.push({ argv });
@@ -521,7 +534,7 @@ export class Server {
     // Active expiry: a bounded slice per database per tick, more with active-expire-effort.
     const effort = this.config.getNumber('active-expire-effort');
     const budget = 20 * effort;
-    for (const db of this.dbs) {
+    for (const db of this.busyError === undefined ? this.dbs : []) {
       if (db.expires.size === 0 || !this.activeExpire) continue;
       const deadline = performance.now() + 1 + effort * 0.25;
       let r;

@@ -122,6 +122,12 @@ export class Reply {
     else this.bulk(text);
   }
 
+  /** A big number: `(` in RESP3, a bulk string in RESP2. */
+  public bigNumber(s: string): void {
+    if (this.resp === 3) this.raw(`(${s}${CRLF}`);
+    else this.bulk(s);
+  }
+
   public bool(b: boolean): void {
     if (this.resp === 3) this.raw(b ? '#t\r\n' : '#f\r\n');
     else this.int(b ? 1 : 0);
