@@ -664,7 +664,8 @@ describe('blocking XREAD / XREADGROUP', () => {
         await waitBlocked(a, 1);
         await a.call('SET', 's', 'now a string');
         const overwritten = await p2;
-        const p3 = b.call('XREAD', 'BLOCK', '60', 'STREAMS', 'x', '$');
+        const p3 = b.call('XREAD', 'BLOCK', '2000', 'STREAMS', 'x', '$');
+        await waitBlocked(a, 1); // the SET must come after the read blocked, or the read sees a string
         await a.call('SET', 'x', 'string');
         const xreadAfterSet = await p3;
         return { destroyed, overwritten, xreadAfterSet };
@@ -753,6 +754,8 @@ describe('stream keyspace notifications', () => {
     const server = createServer(config);
     const published: string[] = [];
     const hub = server.pubsub;
+    // A subscriber, so the node publishes (it skips notifications nobody listens to).
+    hub.subscribe(hub.patterns, '__key*__:*', server.fakeClient());
     const orig = hub.publish.bind(hub);
     hub.publish = (channel: string, message: string) => {
       published.push(`${channel} ${message}`);
