@@ -102,6 +102,8 @@ export class Server {
    * gets, or undefined for commands allowed while busy. Active expiry pauses meanwhile.
    */
   public busyError: ((client: Client, spec: CommandSpec, argv: string[]) => string | undefined) | undefined;
+  /** slowlog-log-slower-than, kept in a field: it is read after every command. */
+  private slowlogThreshold: number;
   /** Extra periodic work (save schedule, replication...) registered by modules. */
   public readonly cronHooks: Array<(now: number) => void> = [];
 
@@ -115,6 +117,8 @@ export class Server {
         if (this.notifyFlags & NOTIFY_NEW) this.notify('n', 'new', key, db);
       },
     };
+    this.slowlogThreshold = config.getNumber('slowlog-log-slower-than');
+    config.onChange('slowlog-log-slower-than', (v) => (this.slowlogThreshold = Number(v)));
     const n = config.getNumber('databases');
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, events));
     this.acl.setRequirePass(config.get('requirepass'));
@@ -233,8 +237,7 @@ export class Server {
    * handler, with statistics. Replies go to the client's reply buffer.
    */
   public call(client: Client, argv: string[]): void {
-    const name = argv[0].toLowerCase();
-    let spec = this.commands.get(name);
+    let spec = this.commands.lookup(argv[0]);
     if (!spec) {
       this.rejectCommand(client, Errors.unknown(argv[0], argv.slice(1)));
       return;
@@ -321,7 +324,7 @@ export class Server {
     stats.calls++;
     stats.usec += usec;
     this.stats.totalCommands++;
-    const slower = this.config.getNumber('slowlog-log-slower-than');
+    const slower = this.slowlogThreshold;
     if (slower >= 0 && usec >= slower && !spec.flags.includes('skip-slowlog')) this.addSlowlog(client, argv, usec);
     if (this.onCommandTimed !== undefined) this.onCommandTimed(spec, usec);
     // Inside EXEC the transaction is atomic: blocked clients are served after it, not between its commands.
