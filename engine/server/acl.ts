@@ -480,38 +480,48 @@ export class Acl {
     const additive = !s.allCommands;
     const fake = new Set<string>(additive ? [] : leaves.map((l) => l.name));
     const out: string[] = [additive ? '-@all' : '+@all'];
-    // Categories by size, largest first, each applied when it brings the fake closer to the real set.
+    // Categories by size, largest first.
     const cats = ACL_CATEGORIES.map((cat) => ({ cat, members: leaves.filter((l) => l.categories.includes(cat)) }))
       .filter((x) => x.members.length > 0);
     cats.sort((a, b) => b.members.length - a.members.length);
-    for (const { cat, members } of cats) {
-      let gain = 0;
-      let loss = 0;
-      for (const m of members) {
-        const want = s.can(m.name);
-        const has = fake.has(m.name);
-        if (additive && !has) {
-          if (want) gain++;
-          else loss++;
-        } else if (!additive && has) {
-          if (!want) gain++;
-          else loss++;
-        }
-      }
-      if (gain > loss) {
-        out.push(`${additive ? '+' : '-'}@${cat}`);
+    // Exact fits first (they change only commands that must change), then categories that help more than they hurt.
+    for (const exact of [true, false]) {
+      for (const { cat, members } of cats) {
+        let gain = 0;
+        let loss = 0;
         for (const m of members) {
-          if (additive) fake.add(m.name);
-          else fake.delete(m.name);
+          const want = s.can(m.name);
+          const has = fake.has(m.name);
+          if (additive && !has) {
+            if (want) gain++;
+            else loss++;
+          } else if (!additive && has) {
+            if (!want) gain++;
+            else loss++;
+          }
+        }
+        if (exact ? gain > 0 && loss === 0 : gain > loss) {
+          out.push(`${additive ? '+' : '-'}@${cat}`);
+          for (const m of members) {
+            if (additive) fake.add(m.name);
+            else fake.delete(m.name);
+          }
         }
       }
     }
     for (const spec of table) {
       const parts = spec.subcommands ? [...spec.subcommands.values()] : [spec];
-      const allSubsSame = spec.subcommands && parts.every((p) => s.can(p.name)) && parts.every((p) => !fake.has(p.name));
-      if (allSubsSame && parts.length > 1) {
-        out.push(`+${spec.name}`);
-        continue;
+      if (spec.subcommands && parts.length > 1) {
+        // A container is named whole when most of its subcommands go its way; exceptions follow.
+        const wanted = parts.filter((p) => s.can(p.name)).length;
+        const differ = parts.some((p) => s.can(p.name) !== fake.has(p.name));
+        if (differ && wanted * 2 > parts.length && parts.some((p) => !fake.has(p.name))) {
+          out.push(`+${spec.name}`);
+          for (const p of parts) fake.add(p.name);
+        } else if (differ && wanted * 2 < parts.length && parts.some((p) => fake.has(p.name))) {
+          out.push(`-${spec.name}`);
+          for (const p of parts) fake.delete(p.name);
+        }
       }
       for (const p of parts) {
         const want = s.can(p.name);
@@ -711,7 +721,10 @@ const CHANNEL_COMMANDS = new Map<string, 'publish' | 'subscribe' | 'pattern'>([
 ]);
 
 /** Commands that only check a key's existence or metadata: any matching pattern will do. */
-const KEY_NO_ACCESS = new Set(['exists', 'type', 'touch', 'object|encoding', 'object|freq', 'object|idletime', 'object|refcount', 'memory|usage']);
+const KEY_NO_ACCESS = new Set([
+  'exists', 'type', 'touch', 'object|encoding', 'object|freq', 'object|idletime', 'object|refcount', 'memory|usage',
+  'strlen', 'llen', 'scard', 'hlen', 'zcard', 'xlen', 'hexists', 'sismember', 'hstrlen',
+]);
 /** Write commands that write without reading the value (Redis' insert/update/delete key specs). */
 const KEY_WRITE_ONLY = new Set([
   'set', 'setnx', 'setex', 'psetex', 'mset', 'msetnx', 'del', 'unlink', 'expire', 'pexpire', 'expireat', 'pexpireat', 'persist',

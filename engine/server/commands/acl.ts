@@ -5,6 +5,8 @@ import { arityOk, command, CommandError, CommandSpec, Errors } from './command';
 
 /** ACL subcommands, with Redis 7.0's replies and errors. */
 
+const wrongArgs = (a: string[]) => new CommandError(`ERR unknown subcommand or wrong number of arguments for '${a[1]}'. Try ACL HELP.`);
+
 const sub = (name: string, arity: number, flags: string, handler: (c: Client, a: string[]) => void) =>
   command(`acl|${name}`, arity, flags, [0, 0, 0], '', handler);
 
@@ -25,7 +27,7 @@ function selectorMap(c: Client, s: Selector, withSelectors: AclUser | undefined)
     const u = withSelectors;
     c.reply.map(6);
     c.reply.bulk('flags');
-    c.reply.array(acl.flags(u).length);
+    c.reply.set(acl.flags(u).length);
     for (const f of acl.flags(u)) c.reply.bulk(f);
     c.reply.bulk('passwords');
     c.reply.bulks([...u.passwords]);
@@ -53,7 +55,7 @@ function getuser(c: Client, a: string[]): void {
 
 function log(c: Client, a: string[]): void {
   const acl = c.server.acl;
-  if (a.length > 3) throw new CommandError(Errors.syntax);
+  if (a.length > 3) throw wrongArgs(a);
   let count = acl.log.length;
   if (a.length === 3) {
     if (is(a[2], 'reset')) {
@@ -149,7 +151,7 @@ const aclSubcommands: CommandSpec[] = [
   sub('users', 2, 'admin noscript loading stale', (c) => c.reply.bulks(c.server.acl.sortedUsers().map((u) => u.name))),
   sub('whoami', 2, 'noscript loading stale', (c) => c.reply.bulk(c.user)),
   sub('cat', -2, 'noscript loading stale', (c, a) => {
-    if (a.length > 3) throw new CommandError(Errors.syntax);
+    if (a.length > 3) throw wrongArgs(a);
     if (a.length === 2) return c.reply.bulks(ACL_CATEGORIES);
     const cat = a[2].toLowerCase();
     if (!ACL_CATEGORIES.includes(cat)) throw new CommandError(`ERR Unknown category '${a[2]}'`);
@@ -166,7 +168,7 @@ const aclSubcommands: CommandSpec[] = [
   sub('log', -2, 'admin noscript loading stale', log),
   sub('dryrun', -4, 'admin noscript loading stale', dryrun),
   sub('genpass', -2, 'noscript loading stale', (c, a) => {
-    if (a.length > 3) throw new CommandError(Errors.syntax);
+    if (a.length > 3) throw wrongArgs(a);
     let bits = 256;
     if (a.length === 3) {
       if (!/^-?\d+$/.test(a[2])) throw new CommandError(Errors.notInteger);
