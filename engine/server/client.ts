@@ -1,5 +1,6 @@
 import type { Socket } from 'net';
 import type { Db } from './db';
+import { checkOutputBuffer } from './limits';
 import { RequestParser } from './resp/parser';
 import { Reply } from './resp/reply';
 import type { Server } from './server';
@@ -63,6 +64,7 @@ export class Client {
   public flags = '';
   /** Input processing is paused while blocked; unparsed input waits here. */
   public pendingInput: Buffer[] = [];
+  public pendingInputBytes = 0;
 
   constructor(
     id: number,
@@ -100,7 +102,10 @@ export class Client {
   /** Writes pending replies to the socket. */
   public flush(): void {
     const out = this.reply.take();
-    if (out && this.socket && !this.socket.destroyed) this.socket.write(out);
+    if (out && this.socket && !this.socket.destroyed) {
+      this.socket.write(out);
+      if (this.socket.writableLength > 0) checkOutputBuffer(this);
+    }
     if (this.closeAfterReply && this.socket && !this.closed) {
       this.socket.end();
     }

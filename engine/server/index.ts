@@ -1,3 +1,4 @@
+import { aclCommands } from './commands/acl';
 import { adminCommands, installAdmin, serverAdminCommands } from './commands/admin';
 import { bitmapCommands } from './commands/bitmap';
 import { connectionCommands } from './commands/connection';
@@ -29,6 +30,7 @@ export const COMMAND_MODULES = [
   pubsubCommands,
   transactionCommands,
   scriptingCommands,
+  aclCommands,
 ];
 
 /** A node with every command module registered. */

@@ -21,6 +21,11 @@ export async function runServer(configFile: string | undefined, args: string[]):
   try {
     ports = await server.listen();
   } catch (e) {
+    if (e instanceof StartupError) {
+      server.log.warning(e.message);
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
     server.log.warning(`Failed listening on port ${config.get('port')} (tcp), aborting: ${(e as Error).message}`);
     return 1;
   }

@@ -13,7 +13,8 @@ import { memory } from './memory';
 import { classBit, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW, parseNotifyFlags } from './notify-flags';
 import { PubSubHub } from './pubsub-hub';
 import { quoteArg } from './repr';
-import { ProtocolError } from './resp/parser';
+import { ProtocolError, QueryBufferLimitError } from './resp/parser';
+import { StartupError } from './startup';
 
 /** Per-command statistics (INFO commandstats). */
 export interface CommandStats {
@@ -60,7 +61,7 @@ export interface SlowLogEntry {
  */
 export class Server {
   public readonly config: Config;
-  public readonly acl = new Acl();
+  public readonly acl: Acl = new Acl(this);
   public readonly stats = new Stats();
   public readonly pubsub = new PubSubHub();
   public readonly commands = new CommandTable();
@@ -132,38 +133,51 @@ export class Server {
 
   /** Starts listening on the plain and TLS ports; resolves with the bound ports. */
   public async listen(): Promise<{ port: number; tlsPort: number }> {
+    this.acl.loadAtStartup();
     const binds = this.config.get('bind').split(/\s+/).filter(Boolean);
     const port = this.config.getNumber('port');
     const tlsPort = this.config.getNumber('tls-port');
+    // Every TLS file is checked before anything listens, so a bad one stops start-up cleanly.
+    const opts = tlsPort > 0 ? tlsOptions(this.config) : undefined;
     let boundPort = 0;
     let boundTls = 0;
-    if (port > 0) {
-      for (const host of binds) {
-        const srv = net.createServer({ noDelay: true }, (s) => this.accept(s));
-        boundPort = await listenOn(srv, port, host);
-        this.listeners.push(srv);
+    try {
+      if (port > 0) {
+        for (const host of binds) {
+          const srv = net.createServer({ noDelay: true }, (s) => this.accept(s));
+          boundPort = await listenOn(srv, port, host);
+          this.listeners.push(srv);
+        }
       }
-    }
-    if (tlsPort > 0) {
-      const auth = this.config.get('tls-auth-clients');
-      const ca = this.config.get('tls-ca-cert-file');
-      const opts: tls.TlsOptions = {
-        cert: fs.readFileSync(this.config.get('tls-cert-file')),
-        key: fs.readFileSync(this.config.get('tls-key-file')),
-        ca: ca ? fs.readFileSync(ca) : undefined,
-        requestCert: auth !== 'no',
-        rejectUnauthorized: auth === 'yes',
-      };
-      for (const host of binds) {
-        const srv = tls.createServer(opts, (s) => this.accept(s));
-        boundTls = await listenOn(srv, tlsPort, host);
-        this.listeners.push(srv);
-      }
+      if (opts) boundTls = await this.listenTls(opts, binds, tlsPort);
+    } catch (e) {
+      await Promise.all(this.listeners.map((l) => new Promise<void>((res) => l.close(() => res()))));
+      this.listeners.length = 0;
+      throw e;
     }
     const hz = this.config.getNumber('hz');
     this.cron = setInterval(() => this.serverCron(), Math.max(1, Math.floor(1000 / hz)));
     this.cron.unref();
     return { port: boundPort, tlsPort: boundTls };
+  }
+
+  private async listenTls(opts: tls.TlsOptions, binds: string[], tlsPort: number): Promise<number> {
+    let bound = 0;
+    const optional = this.config.get('tls-auth-clients') === 'optional';
+    for (const host of binds) {
+      const srv = tls.createServer(opts, (s) => {
+        // optional: a client may present no certificate, but a presented one must verify.
+        if (optional && !s.authorized && Object.keys(s.getPeerCertificate() ?? {}).length > 0) {
+          s.destroy();
+          return;
+        }
+        this.accept(s);
+      });
+      srv.on('tlsClientError', () => undefined); // a failed handshake only closes that connection
+      bound = await listenOn(srv, tlsPort, host);
+      this.listeners.push(srv);
+    }
+    return bound;
   }
 
   private accept(socket: net.Socket): void {
@@ -188,6 +202,8 @@ export class Server {
     client.lastInteraction = Date.now();
     if (client.blocked) {
       client.pendingInput.push(chunk); // a blocked client's next commands wait until it is served
+      client.pendingInputBytes += chunk.length;
+      if (client.pendingInputBytes > this.config.getNumber('client-query-buffer-limit')) this.queryBufferLimitReached(client);
       return;
     }
     this.processInput(client, chunk);
@@ -195,6 +211,7 @@ export class Server {
 
   /** Parses and runs every complete command in `chunk`, then writes the replies at once. */
   public processInput(client: Client, chunk: Buffer): void {
+    client.parser.authRequired = !client.authenticated;
     try {
       client.parser.feed(chunk, (argv) => {
         if (client.closeAfterReply || client.closed) return false;
@@ -202,11 +219,18 @@ export class Server {
         return client.blocked === undefined;
       });
     } catch (e) {
+      if (e instanceof QueryBufferLimitError) return this.queryBufferLimitReached(client);
       if (!(e instanceof ProtocolError)) throw e;
       client.reply.error(`ERR Protocol error: ${e.message}`);
       client.closeAfterReply = true;
     }
     this.flushClient(client);
+  }
+
+  /** client-query-buffer-limit: the client is closed without a reply, as Valkey does. */
+  private queryBufferLimitReached(client: Client): void {
+    this.log.warning(`Closing client that reached max query buffer length: id=${client.id} addr=${client.addr} (qbuf initial bytes: ${client.parser.pending})`);
+    this.killClient(client);
   }
 
   public flushClient(client: Client): void {
@@ -262,7 +286,7 @@ export class Server {
       this.rejectCommand(client, 'ERR Command not allowed inside a transaction', spec);
       return;
     }
-    const denied = this.acl.check(client.user, spec, argv);
+    const denied = this.acl.check(client, spec, argv);
     if (denied) {
       this.rejectCommand(client, denied, spec);
       return;
@@ -508,9 +532,14 @@ export class Server {
     client.pendingInput = [];
     // Commands pipelined behind the blocking one may wait in the parser: an empty chunk resumes them.
     if (pending.length === 0) pending.push(EMPTY_INPUT);
+    client.pendingInputBytes = 0;
     for (const chunk of pending) {
-      if (client.blocked) client.pendingInput.push(chunk);
-      else this.processInput(client, chunk);
+      if (client.blocked) {
+        client.pendingInput.push(chunk);
+        client.pendingInputBytes += chunk.length;
+      } else {
+        this.processInput(client, chunk);
+      }
     }
   }
 
@@ -587,6 +616,38 @@ const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'r
 const EMPTY_INPUT = Buffer.alloc(0);
 /** Memory the process uses before any key (INFO used_memory baseline, like a fresh valkey-server's ~900 KB). */
 const BASELINE_MEMORY = 900 * 1024;
+
+/** TLS server options from the tls-* directives; a missing or bad file is a StartupError naming it. */
+function tlsOptions(config: Config): tls.TlsOptions {
+  const auth = config.get('tls-auth-clients');
+  const certFile = config.get('tls-cert-file');
+  const keyFile = config.get('tls-key-file');
+  const caFile = config.get('tls-ca-cert-file');
+  if (!certFile || !keyFile) throw new StartupError('Failed to configure TLS: tls-cert-file and tls-key-file must be set when tls-port is enabled');
+  if (auth !== 'no' && !caFile) {
+    throw new StartupError('Failed to configure TLS: either tls-ca-cert-file or tls-ca-cert-dir must be specified when tls-cluster, tls-replication or tls-auth-clients are enabled!');
+  }
+  const read = (what: string, file: string): Buffer => {
+    try {
+      return fs.readFileSync(file);
+    } catch (e) {
+      throw new StartupError(`Failed to configure TLS: failed to load ${what} '${file}': ${(e as Error).message}`);
+    }
+  };
+  const opts: tls.TlsOptions = {
+    cert: read('certificate (tls-cert-file)', certFile),
+    key: read('private key (tls-key-file)', keyFile),
+    ca: caFile ? read('CA certificate (tls-ca-cert-file)', caFile) : undefined,
+    requestCert: auth !== 'no',
+    rejectUnauthorized: auth === 'yes',
+  };
+  try {
+    tls.createSecureContext(opts);
+  } catch (e) {
+    throw new StartupError(`Failed to configure TLS: ${(e as Error).message} (tls-cert-file '${certFile}', tls-key-file '${keyFile}'${caFile ? `, tls-ca-cert-file '${caFile}'` : ''})`);
+  }
+  return opts;
+}
 
 function listenOn(srv: net.Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -12,7 +12,7 @@ function hello(c: Client, argv: string[]): void {
       if (is(argv[i], 'auth') && i + 2 < argv.length) {
         const user = argv[i + 1];
         const pass = argv[i + 2];
-        if (!c.server.acl.authenticate(user, pass)) {
+        if (!c.server.acl.authenticate(user, pass, c)) {
           c.server.stats.aclDeniedAuth++;
           throw new CommandError('WRONGPASS invalid username-password pair or user is disabled.');
         }
@@ -62,7 +62,7 @@ function auth(c: Client, argv: string[]): void {
   if (argv.length === 2 && c.server.acl.defaultUserNeedsNoAuth() && c.server.config.get('requirepass') === '') {
     throw new CommandError('ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?');
   }
-  if (!c.server.acl.authenticate(user, pass)) {
+  if (!c.server.acl.authenticate(user, pass, c)) {
     c.server.stats.aclDeniedAuth++;
     throw new CommandError('WRONGPASS invalid username-password pair or user is disabled.');
   }

@@ -76,7 +76,7 @@ function exec(c: Client): void {
   try {
     for (let i = 0; i < queue.length; i++) {
       const argv = queue[i].argv;
-      const denied = server.acl.check(c.user, specs[i], argv);
+      const denied = server.acl.check(c, specs[i], argv, 'multi');
       if (denied) {
         const msg = 'NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. '
           + `This command is no longer allowed for the following reason: ${aclChangedReason(denied)}`;

@@ -7,10 +7,18 @@
 /** A protocol error: the reply is `-ERR Protocol error: ...` and the connection closes. */
 export class ProtocolError extends Error {}
 
+/** The client's unparsed input passed client-query-buffer-limit: it is closed without a reply, as Valkey does. */
+export class QueryBufferLimitError extends ProtocolError {}
+
 const CR = 13;
 const LF = 10;
 const MAX_INLINE = 64 * 1024;
-const MAX_MULTIBULK = 1024 * 1024;
+const MAX_MULTIBULK = 2147483647;
+/** Before authentication, requests are kept tiny (Valkey's limits for unauthenticated clients). */
+const UNAUTH_MAX_MULTIBULK = 10;
+const UNAUTH_MAX_BULK = 16384;
+/** Memory counted per parsed argument on top of its bytes (for the query buffer limit). */
+const ARG_OVERHEAD = 16;
 
 export interface ParserLimits {
   /** Largest bulk argument (proto-max-bulk-len). */
@@ -26,12 +34,21 @@ export class RequestParser {
   private argsLeft = -1;
   private args: string[] = [];
   private bulkLen = -1;
+  /** Bytes held by the arguments of the multibulk request being read. */
+  private argBytes = 0;
+  /** Chunks of a large bulk argument, joined once it is complete (no quadratic re-copying). */
+  private waiting: Buffer[] = [];
+  private waitingLen = 0;
+  /** Bytes still needed before the current bulk argument can be parsed. */
+  private need = 0;
+  /** Set by the server while the client is not authenticated: requests must be small. */
+  public authRequired = false;
 
   constructor(private readonly limits: ParserLimits) {}
 
   /** Bytes received but not parsed yet. */
   public get pending(): number {
-    return this.buf ? this.buf.length - this.pos : 0;
+    return (this.buf ? this.buf.length - this.pos : 0) + this.waitingLen;
   }
 
   /**
@@ -39,7 +56,20 @@ export class RequestParser {
    * malformed request (the caller replies and closes).
    */
   public feed(chunk: Buffer, onCommand: (argv: string[]) => boolean | void): void {
-    if (this.buf && this.pos < this.buf.length) {
+    if (this.need > 0) {
+      // Waiting for the rest of a large bulk: keep chunks aside until it is complete.
+      this.waiting.push(chunk);
+      this.waitingLen += chunk.length;
+      if (this.waitingLen < this.need) {
+        this.checkQueryBuffer((this.buf ? this.buf.length - this.pos : 0) + this.waitingLen);
+        return;
+      }
+      const parts = this.buf && this.pos < this.buf.length ? [this.buf.subarray(this.pos), ...this.waiting] : this.waiting;
+      this.buf = Buffer.concat(parts);
+      this.waiting = [];
+      this.waitingLen = 0;
+      this.need = 0;
+    } else if (this.buf && this.pos < this.buf.length) {
       this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
     } else {
       this.buf = chunk;
@@ -57,9 +87,14 @@ export class RequestParser {
     if (this.pos >= buf.length) {
       this.buf = undefined;
       this.pos = 0;
-    } else if (buf.length - this.pos > this.limits.maxQueryBuffer) {
-      throw new ProtocolError('query buffer limit reached');
+    } else {
+      this.checkQueryBuffer(buf.length - this.pos);
+      if (this.bulkLen >= 0) this.need = this.bulkLen + 2 - (buf.length - this.pos);
     }
+  }
+
+  private checkQueryBuffer(pending: number): void {
+    if (pending + this.argBytes > this.limits.maxQueryBuffer) throw new QueryBufferLimitError('query buffer limit reached');
   }
 
   private readRequest(buf: Buffer): string[] | undefined {
@@ -72,9 +107,11 @@ export class RequestParser {
       }
       const n = parseIntStrict(buf, this.pos + 1, end - 1);
       if (buf[end - 1] !== CR || n === undefined || n > MAX_MULTIBULK) throw new ProtocolError('invalid multibulk length');
+      if (this.authRequired && n > UNAUTH_MAX_MULTIBULK) throw new ProtocolError('unauthenticated multibulk length');
       this.pos = end + 1;
       if (n <= 0) return [];
       this.argsLeft = n;
+      this.argBytes = 0;
       this.args = new Array<string>();
       return this.readMultibulk(buf);
     }
@@ -97,16 +134,19 @@ export class RequestParser {
         if (buf[end - 1] !== CR || len === undefined || len < 0 || len > this.limits.maxBulkLen) {
           throw new ProtocolError('invalid bulk length');
         }
+        if (this.authRequired && len > UNAUTH_MAX_BULK) throw new ProtocolError('unauthenticated bulk length');
         this.bulkLen = len;
         this.pos = end + 1;
       }
       if (buf.length - this.pos < this.bulkLen + 2) return undefined;
       this.args.push(buf.latin1Slice(this.pos, this.pos + this.bulkLen));
+      this.argBytes += this.bulkLen + ARG_OVERHEAD;
       this.pos += this.bulkLen + 2;
       this.bulkLen = -1;
       this.argsLeft--;
     }
     this.argsLeft = -1;
+    this.argBytes = 0;
     const argv = this.args;
     this.args = [];
     return argv;

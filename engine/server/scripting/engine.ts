@@ -313,8 +313,7 @@ export class ScriptEngine {
     }
     const spec = this.lookup(argv);
     if (!spec) return lua.raiseTable(l, 'ERR Invalid command passed to redis.acl_check_cmd()');
-    const user = this.current?.client.user ?? 'default';
-    api._lua_pushboolean(l, this.server.acl.check(user, spec, argv) === undefined ? 1 : 0);
+    api._lua_pushboolean(l, this.current === undefined || this.server.acl.check(this.current.client, spec, argv, 'lua') === undefined ? 1 : 0);
     return 1;
   }
 
@@ -377,7 +376,7 @@ export class ScriptEngine {
     if (!arityOk(spec, argv.length)) return 'ERR Wrong number of args calling Redis command from script';
     const cmdFlags = commandFlags(spec);
     if (cmdFlags & CF_NOSCRIPT) return 'ERR This Redis command is not allowed from script';
-    const denied = server.acl.check(run.client.user, spec, argv);
+    const denied = server.acl.check(run.client, spec, argv, 'lua');
     if (denied) return "ERR The user executing the script can't run this command or subcommand";
     const write = (cmdFlags & CF_WRITE) !== 0;
     if (write && run.readOnly) return 'ERR Write commands are not allowed from read-only scripts.';
