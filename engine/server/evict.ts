@@ -48,8 +48,10 @@ function lfuAccess(old: number | undefined, isNew: boolean): number {
 }
 
 /**
- * Random sampling of a Map's keys in O(1) per sample: a snapshot array of the keys, rebuilt when a
- * quarter of it is gone or the map has grown by a quarter; keys found missing are dropped on the way.
+ * Random sampling of a Map's keys in O(1) amortized per sample: a snapshot array of the keys, rebuilt
+ * when 1/32 of it is gone or the map has grown past it; keys found missing are dropped on the way.
+ * Keys written after the snapshot are not sampled until the next rebuild, so rebuilds are frequent
+ * (every n/32 evictions) to keep new keys from being immune under steady eviction.
  */
 export class KeySampler {
   private keys: string[] = [];
@@ -60,7 +62,7 @@ export class KeySampler {
   public sample(map: Map<string, unknown>, n: number, out: string[]): void {
     out.length = 0;
     if (map.size === 0) return;
-    if (this.source !== map || this.keys.length === 0 || this.removed > this.keys.length / 4 || map.size > this.keys.length * 1.25 + 8) {
+    if (this.source !== map || this.keys.length === 0 || this.removed > this.keys.length / 32 || map.size > this.keys.length + 8) {
       this.rebuild(map);
     }
     const want = Math.min(n, map.size);
