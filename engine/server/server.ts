@@ -443,6 +443,8 @@ export class Server {
     this.flushClient(client);
     const pending = client.pendingInput;
     client.pendingInput = [];
+    // Commands pipelined behind the blocking one may wait in the parser: an empty chunk resumes them.
+    if (pending.length === 0) pending.push(EMPTY_INPUT);
     for (const chunk of pending) {
       if (client.blocked) client.pendingInput.push(chunk);
       else this.processInput(client, chunk);
@@ -518,6 +520,8 @@ export class Server {
 const SUBSCRIBE_CONTEXT = new Set(['subscribe', 'ssubscribe', 'psubscribe', 'unsubscribe', 'sunsubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
 /** Commands that run at once inside MULTI instead of being queued. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** An empty read: feeding it resumes parsing what the parser still holds. */
+const EMPTY_INPUT = Buffer.alloc(0);
 /** Memory the process uses before any key (INFO used_memory baseline, like a fresh valkey-server's ~900 KB). */
 const BASELINE_MEMORY = 900 * 1024;
 
