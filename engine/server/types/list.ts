@@ -17,8 +17,10 @@ function elementBytes(s: string): number {
 
 /**
  * A list: a ring buffer (power-of-two capacity, head index), so pushes and pops at both ends are
- * O(1) amortized and index access is O(1). Measured against chunked arrays, the ring is as fast at
- * the ends and faster for LINDEX/LRANGE, with no per-chunk objects.
+ * O(1) amortized and index access is O(1). Measured (Node 20, loaded 2-core box): 1M LPUSH + 1M RPOP
+ * take ~0.2 s on the ring, while a plain array's unshift is O(n) (100k unshifts ~0.95 s). Chunked
+ * arrays were not built: the ring already gives O(1) at both ends and O(1) LINDEX with no per-chunk
+ * objects; middle inserts/removals (LINSERT, LREM) are O(n), as in Valkey's quicklist.
  *
  * The encoding is tracked as Valkey does (listpack while small, quicklist beyond
  * list-max-listpack-size, back to listpack when it shrinks to half the limit) using an estimate
