@@ -50,6 +50,8 @@ export class Client {
   public readonly patterns = new Set<string>();
   public readonly shardChannels = new Set<string>();
   public blocked: BlockState | undefined;
+  /** Set while EXEC or a script runs commands: blocking commands answer at once instead of blocking. */
+  public denyBlocking = false;
   /** READONLY mode (cluster replicas). */
   public readOnly = false;
   /** CLIENT NO-EVICT / NO-TOUCH flags. */

@@ -3,10 +3,13 @@ import { adminCommands, installAdmin, serverAdminCommands } from './commands/adm
 import { bitmapCommands } from './commands/bitmap';
 import { connectionCommands } from './commands/connection';
 import { geoCommands } from './commands/geo';
+import { hashCommands } from './commands/hash';
 import { hyperloglogCommands } from './commands/hyperloglog';
 import { keyCommands } from './commands/keys';
+import { listCommands } from './commands/list';
 import { pubsubCommands } from './commands/pubsub';
 import { scriptingCommands } from './commands/scripting';
+import { setCommands } from './commands/set';
 import { streamCommands } from './commands/stream';
 import { stringCommands } from './commands/string';
 import { transactionCommands } from './commands/transaction';
@@ -31,6 +34,9 @@ export const COMMAND_MODULES = [
   transactionCommands,
   scriptingCommands,
   aclCommands,
+  listCommands,
+  hashCommands,
+  setCommands,
 ];
 
 /** A node with every command module registered. */
