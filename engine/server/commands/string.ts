@@ -1,8 +1,8 @@
 import type { Client } from '../client';
-import { floatArg, int64Arg, intArg, INT64_MAX, INT64_MIN, parseDouble, parseInt64 } from './args';
+import { int64Arg, intArg, INT64_MAX, INT64_MIN, parseInt64 } from './args';
 import { command, CommandError, CommandSpec, Errors } from './command';
 import { readString, writeString } from './keyspace';
-import { formatDouble } from '../resp/reply';
+import { addLongDouble, formatLongDoubleHuman, LongDouble, parseLongDouble } from './long-double';
 
 /** Largest string value (proto-max-bulk-len default), for APPEND and SETRANGE. */
 const MAX_STRING = 512 * 1024 * 1024;
@@ -85,34 +85,22 @@ function incrBy(c: Client, key: string, delta: number | bigint): void {
 
 function incrByFloat(c: Client, argv: string[]): void {
   const key = argv[1];
+  const incr = parseLongDouble(argv[2]);
+  if (incr === undefined) throw new CommandError(Errors.notFloat);
   const cur = writeString(c, key);
-  let n = 0;
+  let n: LongDouble | 'inf' = { neg: false, m: 0n, e: 0 };
   if (cur !== undefined) {
-    const p = parseDouble(cur);
+    const p = cur.length > 5000 ? undefined : parseLongDouble(cur);
     if (p === undefined) throw new CommandError(Errors.notFloat);
     n = p;
   }
-  const delta = floatArg(argv[2]);
-  const r = n + delta;
-  if (!Number.isFinite(r)) throw new CommandError('ERR increment would produce NaN or Infinity');
-  const s = formatLongDouble(r);
-  c.db.set(key, s, true);
+  // Redis adds and prints in long double: the shared emulation gives the same digits (HINCRBYFLOAT too).
+  const r = n === 'inf' || incr === 'inf' ? 'inf' : addLongDouble(n, incr);
+  if (r === 'inf') throw new CommandError('ERR increment would produce NaN or Infinity');
+  const out = formatLongDoubleHuman(r);
+  c.db.set(key, out, true);
   c.server.notify('$', 'incrbyfloat', key, c.db);
-  c.reply.bulk(s);
-}
-
-/** INCRBYFLOAT's %.17Lf-style output: no exponent, trailing zeros trimmed. */
-function formatLongDouble(d: number): string {
-  if (Number.isInteger(d) && Math.abs(d) < 1e21) return String(d);
-  let s = d.toFixed(17);
-  s = s.replace(/0+$/, '').replace(/\.$/, '');
-  // toFixed(17) shows binary noise Valkey's long double hides; round to 17 significant digits.
-  const sig = Number(d.toPrecision(17));
-  if (Number.isFinite(sig)) {
-    const alt = formatDouble(sig);
-    if (!alt.includes('e')) return alt;
-  }
-  return s;
+  c.reply.bulk(out);
 }
 
 function getrange(c: Client, argv: string[]): void {
