@@ -105,6 +105,8 @@ export class Server {
   public busyError: ((client: Client, spec: CommandSpec, argv: string[]) => string | undefined) | undefined;
   /** slowlog-log-slower-than, kept in a field: it is read after every command. */
   private slowlogThreshold: number;
+  /** maxmemory, kept in a field: it is read before every write. */
+  private maxmemory: number;
   /** Extra periodic work (save schedule, replication...) registered by modules. */
   public readonly cronHooks: Array<(now: number) => void> = [];
 
@@ -120,6 +122,8 @@ export class Server {
     };
     this.slowlogThreshold = config.getNumber('slowlog-log-slower-than');
     config.onChange('slowlog-log-slower-than', (v) => (this.slowlogThreshold = Number(v)));
+    this.maxmemory = config.getNumber('maxmemory');
+    config.onChange('maxmemory', (v) => (this.maxmemory = Number(v)));
     const n = config.getNumber('databases');
     for (let i = 0; i < n; i++) this.dbs.push(new Db(i, events));
     this.acl.setRequirePass(config.get('requirepass'));
@@ -312,7 +316,7 @@ export class Server {
       client.reply.simple('QUEUED');
       return;
     }
-    if (spec.flags.includes('denyoom') && !this.makeRoomFor(client)) {
+    if (this.maxmemory > 0 && spec.flags.includes('denyoom') && !this.makeRoomFor(client)) {
       this.rejectCommand(client, Errors.oom, spec);
       return;
     }
@@ -411,7 +415,7 @@ export class Server {
    * module installs `evict`); false when there is still no room (OOM).
    */
   public makeRoomFor(_client: Client): boolean {
-    const max = this.config.getNumber('maxmemory');
+    const max = this.maxmemory;
     if (max === 0 || this.usedMemory() <= max) return true;
     return this.evict(max);
   }

@@ -100,6 +100,14 @@ export class RequestParser {
   private readRequest(buf: Buffer): string[] | undefined {
     if (this.pos >= buf.length) return undefined;
     if (buf[this.pos] === 42 /* '*' */) {
+      const fast = scanLength(buf, this.pos + 1);
+      if (fast > 0 && fast <= MAX_MULTIBULK && !(this.authRequired && fast > UNAUTH_MAX_MULTIBULK)) {
+        this.pos = scanEnd;
+        this.argsLeft = fast;
+        this.argBytes = 0;
+        this.args = new Array<string>();
+        return this.readMultibulk(buf);
+      }
       const end = buf.indexOf(LF, this.pos);
       if (end < 0) {
         if (buf.length - this.pos > MAX_INLINE) throw new ProtocolError('too big mbulk count string');
@@ -125,18 +133,18 @@ export class RequestParser {
         if (buf[this.pos] !== 36 /* '$' */) {
           throw new ProtocolError(`expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
         }
-        const end = buf.indexOf(LF, this.pos);
-        if (end < 0) {
-          if (buf.length - this.pos > MAX_INLINE) throw new ProtocolError('too big bulk count string');
-          return undefined;
+        // Fast path for the usual `$<digits>\r\n` fully in the buffer (no leading zero): no indexOf call.
+        const fast = scanLength(buf, this.pos + 1);
+        if (fast >= 0) {
+          const len = fast;
+          if (len > this.limits.maxBulkLen) throw new ProtocolError('invalid bulk length');
+          if (this.authRequired && len > UNAUTH_MAX_BULK) throw new ProtocolError('unauthenticated bulk length');
+          this.bulkLen = len;
+          this.pos = scanEnd;
+        } else {
+          this.readBulkHeaderSlow(buf);
+          if (this.bulkLen < 0) return undefined;
         }
-        const len = parseIntStrict(buf, this.pos + 1, end - 1);
-        if (buf[end - 1] !== CR || len === undefined || len < 0 || len > this.limits.maxBulkLen) {
-          throw new ProtocolError('invalid bulk length');
-        }
-        if (this.authRequired && len > UNAUTH_MAX_BULK) throw new ProtocolError('unauthenticated bulk length');
-        this.bulkLen = len;
-        this.pos = end + 1;
       }
       if (buf.length - this.pos < this.bulkLen + 2) return undefined;
       this.args.push(buf.latin1Slice(this.pos, this.pos + this.bulkLen));
@@ -152,6 +160,22 @@ export class RequestParser {
     return argv;
   }
 
+  /** The general `$len\r\n` header parse: sets bulkLen and pos, or leaves bulkLen -1 when incomplete. */
+  private readBulkHeaderSlow(buf: Buffer): void {
+    const end = buf.indexOf(LF, this.pos);
+    if (end < 0) {
+      if (buf.length - this.pos > MAX_INLINE) throw new ProtocolError('too big bulk count string');
+      return;
+    }
+    const len = parseIntStrict(buf, this.pos + 1, end - 1);
+    if (buf[end - 1] !== CR || len === undefined || len < 0 || len > this.limits.maxBulkLen) {
+      throw new ProtocolError('invalid bulk length');
+    }
+    if (this.authRequired && len > UNAUTH_MAX_BULK) throw new ProtocolError('unauthenticated bulk length');
+    this.bulkLen = len;
+    this.pos = end + 1;
+  }
+
   private readInline(buf: Buffer): string[] | undefined {
     const end = buf.indexOf(LF, this.pos);
     if (end < 0) {
@@ -163,6 +187,27 @@ export class RequestParser {
     this.pos = end + 1;
     return splitInline(line);
   }
+}
+
+/** Where the last successful scanLength stopped (after the CR LF); module state keeps the hot path allocation-free. */
+let scanEnd = 0;
+
+/**
+ * Reads `<digits>\r\n` at `start`: the number, or -1 when the header is not in that simple form
+ * (incomplete, a leading zero, a sign, too long) and the general parse must decide.
+ */
+function scanLength(buf: Buffer, start: number): number {
+  const limit = Math.min(buf.length, start + 10);
+  let i = start;
+  let n = 0;
+  let c = 0;
+  while (i < limit && (c = buf[i]) >= 48 && c <= 57) {
+    n = n * 10 + (c - 48);
+    i++;
+  }
+  if (i === start || (buf[start] === 48 && i > start + 1) || i + 1 >= buf.length || buf[i] !== CR || buf[i + 1] !== LF) return -1;
+  scanEnd = i + 2;
+  return n;
 }
 
 /** Parses a decimal integer in buf[start, end); undefined if it is not one. */
