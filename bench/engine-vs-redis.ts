@@ -9,6 +9,7 @@ import * as path from 'path';
 const CLI = path.join(__dirname, '..', 'lib', 'engine', 'cli.js');
 const TESTS = ['set', 'get', 'incr', 'lpush', 'lpop', 'sadd', 'hset', 'zadd'];
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const KEYS_FOR_MEMORY = Number(process.env.BENCH_MEMORY_KEYS ?? 1000000);
 
 interface Server {
@@ -87,18 +88,27 @@ async function main(): Promise<void> {
     await start('cdk-elasticache', process.execPath, (p) => [CLI, 'server', '--port', String(p), '--bind', '127.0.0.1']),
   ];
   try {
-    const results: Record<string, { plain: Map<string, number>; piped: Map<string, number>; evalRps?: number; evalPiped?: number }> = {};
-    for (const s of servers) {
-      const plain = rps(s.port, ['-c', '50', '-t', TESTS.join(',')]);
-      const piped = rps(s.port, ['-c', '50', '-P', '16', '-t', TESTS.join(',')]);
-      const evalArgs = ['-c', '50', 'EVAL', script, '1', 'bench:eval'];
-      const ev = spawnSync('redis-benchmark', ['-h', '127.0.0.1', '-p', String(s.port), '-q', '--csv', '-n', String(REQUESTS), ...evalArgs], { encoding: 'utf8' });
-      const evalRps = /"[^"]+","([\d.]+)"/.exec(ev.stdout)?.[1];
-      results[s.name] = { plain, piped, evalRps: evalRps ? Number(evalRps) : undefined };
+    // Interleave the servers per command and keep the best of ROUNDS: the machine is shared and its speed
+    // drifts, so alternating keeps either server from getting the quiet (or the noisy) minutes.
+    const results: Record<string, { plain: Map<string, number>; piped: Map<string, number>; evalRps?: number }> = {};
+    for (const s of servers) results[s.name] = { plain: new Map(), piped: new Map() };
+    const best = (m: Map<string, number>, k: string, v: number | undefined) => m.set(k, Math.max(m.get(k) ?? 0, v ?? 0));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const t of TESTS) {
+        for (const s of round % 2 === 0 ? servers : [...servers].reverse()) {
+          best(results[s.name].plain, t, rps(s.port, ['-c', '50', '-t', t]).get(t));
+          best(results[s.name].piped, t, rps(s.port, ['-c', '50', '-P', '16', '-t', t]).get(t));
+        }
+      }
+      for (const s of servers) {
+        const ev = spawnSync('redis-benchmark', ['-h', '127.0.0.1', '-p', String(s.port), '-q', '--csv', '-n', String(REQUESTS), '-c', '50', 'EVAL', script, '1', 'bench:eval'], { encoding: 'utf8' });
+        const v = /"[^"]+","([\d.]+)"/.exec(ev.stdout)?.[1];
+        if (v) results[s.name].evalRps = Math.max(results[s.name].evalRps ?? 0, Number(v));
+      }
     }
     const ref = results['redis-server'];
     const ours = results['cdk-elasticache'];
-    console.log(`requests per command: ${REQUESTS}; ratio = cdk-elasticache / redis-server (same machine, same run)`);
+    console.log(`requests per command: ${REQUESTS}, best of ${ROUNDS} interleaved rounds; ratio = cdk-elasticache / redis-server (same machine, same run)`);
     console.log('command    -c 50 (ours / redis = ratio)            -c 50 -P 16 (ours / redis = ratio)');
     for (const t of TESTS) {
       const a = ours.plain.get(t) ?? 0;
