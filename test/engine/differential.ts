@@ -50,6 +50,25 @@ export class Differential {
   }
 }
 
+/**
+ * Jest hooks for a test file that runs against both servers: starts them before the tests (redis-server
+ * is required), hands the harness to `assign`, empties both before each test, stops them after.
+ */
+export function useDifferential(assign: (d: Differential) => void, directives: string[] = []): void {
+  let started: Differential | undefined;
+  beforeAll(async () => {
+    started = await Differential.start(directives);
+    if (!started) throw new Error('redis-server is required for the differential tests');
+    assign(started);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  beforeEach(async () => {
+    await started!.both('FLUSHALL');
+  });
+}
+
 function big(_k: string, v: unknown): unknown {
   return typeof v === 'bigint' ? `${v}n` : v;
 }

@@ -1,27 +1,14 @@
 import fc from 'fast-check';
 import Redis from 'ioredis';
 import { inProcess, keyEvents, sortReply } from './collections-helpers';
-import { Differential } from './differential';
+import { Differential, useDifferential } from './differential';
 import { Resp } from './resp-client';
 import { Config } from '../../engine/server';
 import { HashObject } from '../../engine/server/types/hash';
 import { bindLimits } from '../../engine/server/types/limits';
 
 let d: Differential;
-
-beforeAll(async () => {
-  const started = await Differential.start(['--notify-keyspace-events', 'KEA']);
-  if (!started) throw new Error('redis-server is required for the differential tests');
-  d = started;
-});
-
-afterAll(async () => {
-  await d?.stop();
-});
-
-beforeEach(async () => {
-  await d.both('FLUSHALL');
-});
+useDifferential((x) => (d = x), ['--notify-keyspace-events', 'KEA']);
 
 /** HGETALL, HKEYS, HVALS and HSCAN of a hashtable have no defined order. */
 function unordered(cmd: string[], r: Resp): Resp {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import Redis from 'ioredis';
 import { inProcess, keyEvents, waitBlocked } from './collections-helpers';
-import { Differential } from './differential';
+import { Differential, useDifferential } from './differential';
 import { RunningNode } from './nodes';
 import { Resp, RespClient } from './resp-client';
 import { Config } from '../../engine/server';
@@ -9,20 +9,7 @@ import { bindLimits, limits } from '../../engine/server/types/limits';
 import { ListObject } from '../../engine/server/types/list';
 
 let d: Differential;
-
-beforeAll(async () => {
-  const started = await Differential.start(['--notify-keyspace-events', 'KEA']);
-  if (!started) throw new Error('redis-server is required for the differential tests');
-  d = started;
-});
-
-afterAll(async () => {
-  await d?.stop();
-});
-
-beforeEach(async () => {
-  await d.both('FLUSHALL');
-});
+useDifferential((x) => (d = x), ['--notify-keyspace-events', 'KEA']);
 
 describe('lists: differential', () => {
   test('push, pop, length, index, range', async () => {

@@ -1,27 +1,14 @@
 import fc from 'fast-check';
 import Redis from 'ioredis';
 import { inProcess, keyEvents, sortReply } from './collections-helpers';
-import { Differential } from './differential';
+import { Differential, useDifferential } from './differential';
 import { Resp } from './resp-client';
 import { Config } from '../../engine/server';
 import { bindLimits } from '../../engine/server/types/limits';
 import { SetObject } from '../../engine/server/types/set';
 
 let d: Differential;
-
-beforeAll(async () => {
-  const started = await Differential.start(['--notify-keyspace-events', 'KEA']);
-  if (!started) throw new Error('redis-server is required for the differential tests');
-  d = started;
-});
-
-afterAll(async () => {
-  await d?.stop();
-});
-
-beforeEach(async () => {
-  await d.both('FLUSHALL');
-});
+useDifferential((x) => (d = x), ['--notify-keyspace-events', 'KEA']);
 
 /** Set replies have no defined order; SSCAN's item list neither. */
 function unordered(cmd: string[], r: Resp): Resp {

@@ -1,19 +1,9 @@
 import fc from 'fast-check';
-import { Differential } from './differential';
+import { Differential, useDifferential } from './differential';
 
 // The string commands against redis-server: the same commands, the same replies (types included).
 let d: Differential;
-beforeAll(async () => {
-  const started = await Differential.start();
-  if (!started) throw new Error('redis-server is required for the differential tests');
-  d = started;
-});
-afterAll(async () => {
-  await d?.stop();
-});
-beforeEach(async () => {
-  await d.both('FLUSHALL');
-});
+useDifferential((x) => (d = x));
 
 test('SET options, GET, GETSET, GETDEL, GETEX, SETNX, MSET/MSETNX/MGET', async () => {
   await d.check([
