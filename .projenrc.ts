@@ -11,7 +11,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   license: 'Apache-2.0',
 
   cdkVersion: '2.276.0',
-  constructsVersion: '10.5.1',
+  // cdktn 0.24 (the Terraform face) needs constructs >= 10.6.
+  constructsVersion: '10.6.0',
   jsiiVersion: '~6.0.0',
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
@@ -31,12 +32,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   // ts-jest 29 supports TypeScript 5.x; Node 20 is the runtime we test on. Real clients and
-  // fast-check drive the engine tests.
-  devDeps: ['@types/js-yaml', 'js-yaml', 'typescript@~5.9.0', '@types/node@^20', 'ioredis@^5', 'redis@^5', '@valkey/valkey-glide@^2', 'fast-check@^3'],
+  // fast-check drive the engine tests. cdktf 0.21 proves the Terraform face works in a cdktf app too.
+  devDeps: ['@types/js-yaml', '@types/proper-lockfile', '@types/node-forge', 'cdktf@0.21.0', 'typescript@~5.9.0', '@types/node@^20', 'ioredis@^5', 'redis@^5', '@valkey/valkey-glide@^2', 'fast-check@^3'],
   // Runtime dependencies of the engine and CLI (not jsii modules, so bundled into the package).
   // commander: the CLI parser. wasmoon: the Lua VM of EVAL and FUNCTION (Lua 5.4 in WebAssembly, the .wasm ships
   // in the package; measured ~2x faster per call and ~13x on CPU-bound scripts than fengari's pure-JS Lua 5.3).
-  bundledDeps: ['commander@^14', 'wasmoon@^1.16'],
+  // cluster-key-slot: CRC16 hash slots (the one ioredis and node-redis use). js-yaml: YAML templates for deploy.
+  // proper-lockfile: the state directory's lock. node-forge: the local CA for TLS when transit encryption is on.
+  bundledDeps: ['commander@^14', 'wasmoon@^1.16', 'cluster-key-slot@^1.1.2', 'js-yaml@^4.1.0', 'proper-lockfile@^4.1.2', 'node-forge@^1.3.1'],
+  // The Terraform face (submodule `tf`) is built on CDK Terrain, the maintained continuation of cdktf.
+  peerDeps: ['cdktn@^0.24.0'],
   bin: { 'cdk-elasticache': 'lib/engine/cli.js' },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench', 'scripts', 'engine'] },
 
