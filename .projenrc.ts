@@ -52,7 +52,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 120_000,
       // Examples import the package by name, as users do; in tests that is this checkout's src/.
-      moduleNameMapper: { '^cdk-elasticache$': '<rootDir>/src/index.ts' },
+      // The control plane imports the construct library's model as `#model/...` (package.json "imports"; compiled
+      // lib/model at run time, src/model in tests).
+      moduleNameMapper: { '^cdk-elasticache$': '<rootDir>/src/index.ts', '^#model/(.*)$': '<rootDir>/src/model/$1' },
       // Full-template snapshots are deterministic only if synthesis is; keep coverage off the hot path.
       collectCoverage: false,
     },
@@ -60,7 +62,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDev: {
     compilerOptions: {
       baseUrl: '..',
-      paths: { 'cdk-elasticache': ['src/index.ts'] },
+      paths: { 'cdk-elasticache': ['src/index.ts'], '#model/*': ['src/model/*'] },
     },
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts', '../engine/**/*.ts'],
   },
@@ -75,6 +77,9 @@ project.eslint?.addOverride({ files: ['engine/**/*.ts'], rules: { 'no-bitwise': 
 project.eslint?.addOverride({ files: ['examples/**/*.ts'], rules: { 'import/no-unresolved': ['error', { ignore: ['^cdk-elasticache$'] }] } });
 
 // The engine (data node, CLI) is plain TypeScript outside the jsii API: compiled on its own into lib/engine.
+// The control plane validates with the same rules as the constructs: it imports src/model's compiled output through
+// the subpath import `#model/*` (one copy of every rule, no second build of it).
+project.package.addField('imports', { '#model/*': './lib/model/*.js' });
 project.compileTask.exec('tsc -p engine/tsconfig.json && chmod +x lib/engine/cli.js');
 
 // ts-jest does not type-check: type-check the tests, examples and benchmarks before running them.
