@@ -2,7 +2,7 @@ import type { Value } from '../db';
 import { ByteWriter } from './bytes';
 import * as C from './constants';
 import { Crc64 } from './crc64';
-import { writeValue } from './value-writer';
+import { rdbTypeOf, writePayload } from './value-writer';
 
 /** One key as stored in an RDB file. */
 export interface RdbEntry {
@@ -82,15 +82,9 @@ export class RdbWriter {
       w.u8(C.OP_FREQ);
       w.u8(Math.max(0, Math.min(255, Math.trunc(e.freq))));
     }
-    // the type byte comes before the key: write the value into the buffer, then move its type
-    const typeAt = w.length;
-    w.u8(0);
+    w.u8(rdbTypeOf(e.value));
     w.string(e.key);
-    const valueAt = w.length;
-    writeValue(w, e.value);
-    w.buf[typeAt] = w.buf[valueAt];
-    w.buf.copy(w.buf, valueAt, valueAt + 1, w.length);
-    w.length--;
+    writePayload(w, e.value);
     this.maybeFlush();
   }
 
