@@ -93,7 +93,6 @@ describe.each([
     expect(await enc('hash:small')).toBe(config.length ? 'hashtable' : 'listpack');
     expect(await enc('zset:small')).toBe(config.length ? 'skiplist' : 'listpack');
     expect(await enc('set:int16')).toBe('intset');
-    expect(await enc('list:small')).toBe(config.length ? 'quicklist' : 'listpack');
     expect(contents.dbs.get(0)!.length + contents.dbs.get(1)!.length + contents.dbs.get(9)!.length).toBe(expected.length);
 
     // the parsed values, put into our node, read back the same as the real server's
