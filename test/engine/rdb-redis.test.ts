@@ -2,10 +2,10 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { dumpPayload, parseRdb, RdbWriter, restorePayload } from '../../engine/server/rdb';
 import { expectSameDataset, populate, readDataset } from './dataset';
 import { RunningNode, startNode, startRedis, waitFor } from './nodes';
 import { RespClient } from './resp-client';
+import { dumpPayload, parseRdb, RdbWriter, restorePayload } from '../../engine/server/rdb';
 
 /*
  * Round trips with the real server: RDB files written by redis-server (every type, small and
