@@ -65,6 +65,8 @@ describe.each([
     await copyAll(theirs, ours);
     expectSameDataset(await readDataset(ours), expected);
     await theirs.call('FLUSHALL');
+    // deep checks of every payload we send (listpacks of stream nodes included)
+    expect(await theirs.call('CONFIG', 'SET', 'sanitize-dump-payload', 'yes')).toEqual({ simple: 'OK' });
     await copyAll(ours, theirs);
     expectSameDataset(await readDataset(theirs), expected);
   });
