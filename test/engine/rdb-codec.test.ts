@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { memory } from '../../engine/server/memory';
-import { crc64, parseRdb, RdbError, RdbWriter, restorePayload, withFooter } from '../../engine/server/rdb';
+import { crc64, parseRdb, RdbError, RdbParser, RdbWriter, restorePayload, withFooter } from '../../engine/server/rdb';
 import { ByteWriter } from '../../engine/server/rdb/bytes';
 import { ListpackBuilder, readListpack } from '../../engine/server/rdb/listpack';
 import { lzfCompress, lzfDecompress } from '../../engine/server/rdb/lzf';
@@ -332,6 +332,27 @@ describe('files', () => {
     expect(db0[1].idle).toBe(42);
     expect(db0[2].freq).toBe(9);
     expect((c.dbs.get(3)![0].value as StreamObject).length).toBe(1);
+  });
+
+  test('RdbParser reads a file in steps, handing out nothing before the end', () => {
+    const file = sampleFile();
+    const p = new RdbParser(file);
+    let steps = 0;
+    let last = p.offset;
+    while (!p.step(1)) {
+      steps++;
+      expect(p.offset).toBeGreaterThan(last);
+      last = p.offset;
+      expect(() => p.contents).toThrow(/not fully parsed/);
+    }
+    expect(steps).toBeGreaterThan(10);
+    expect(p.contents.dbs.get(0)!.map((e) => e.key)).toEqual(parseRdb(file).dbs.get(0)!.map((e) => e.key));
+    const bad = Buffer.from(file);
+    bad[bad.length - 1] = 255 - bad[bad.length - 1];
+    const q = new RdbParser(bad);
+    expect(() => {
+      while (!q.step(2));
+    }).toThrow(/checksum mismatch/);
   });
 
   test('opcodes of other versions: EXPIRETIME in seconds, lua scripts, slot info, Valkey 9 signature', () => {
