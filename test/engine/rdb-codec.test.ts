@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
+import { MutableString } from '../../engine/server/commands/mutable-string';
 import { memory } from '../../engine/server/memory';
-import { crc64, parseRdb, RdbError, RdbParser, RdbWriter, restorePayload, withFooter } from '../../engine/server/rdb';
+import { crc64, dumpPayload, encodeValue, parseRdb, RdbError, RdbParser, RdbWriter, restorePayload, withFooter } from '../../engine/server/rdb';
 import { ByteWriter } from '../../engine/server/rdb/bytes';
 import { ListpackBuilder, readListpack } from '../../engine/server/rdb/listpack';
 import { lzfCompress, lzfDecompress } from '../../engine/server/rdb/lzf';
@@ -276,6 +277,12 @@ describe('value types older servers write', () => {
     expect(() => restorePayload(payload(7, (w) => w.len(1234)))).toThrow(/module value/);
     expect(() => restorePayload(payload(22, (w) => w.len(0)))).toThrow(/field expirations/);
     expect(() => restorePayload(payload(42, (w) => w.len(0)))).toThrow(/unknown RDB object type 42/);
+  });
+
+  test('a string held in a mutable buffer (bitmaps) is written as the plain string it stands for', () => {
+    const m = MutableString.from('bits\x00\xff', 0);
+    expect(encodeValue(m)).toEqual(encodeValue('bits\x00\xff'));
+    expect(restorePayload(dumpPayload(m))).toBe('bits\x00\xff');
   });
 
   test('reading leaves the memory account alone (the Db counts a value when it stores it)', () => {
