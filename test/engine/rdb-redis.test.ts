@@ -2,10 +2,10 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { expectSameDataset, populate, readDataset } from './dataset';
+import { expectSameDataset, populate, readDataset, rng } from './dataset';
 import { RunningNode, startNode, startRedis, waitFor } from './nodes';
 import { RespClient } from './resp-client';
-import { dumpPayload, parseRdb, RdbContents, RdbWriter, restorePayload } from '../../engine/server/rdb';
+import { dumpPayload, parseRdb, RdbContents, RdbError, RdbWriter, restorePayload } from '../../engine/server/rdb';
 
 /*
  * Round trips with the real server: RDB files written by redis-server (every type, small and
@@ -94,6 +94,16 @@ describe.each([
     expect(await enc('zset:small')).toBe(config.length ? 'skiplist' : 'listpack');
     expect(await enc('set:int16')).toBe('intset');
     expect(contents.dbs.get(0)!.length + contents.dbs.get(1)!.length + contents.dbs.get(9)!.length).toBe(expected.length);
+
+    // damaged copies of the real file never load, and fail only with RdbError
+    const rand = rng(7);
+    for (let i = 0; i < 200; i++) {
+      const bad = Buffer.from(file);
+      const at = Math.floor(rand() * bad.length);
+      bad[at] = (bad[at] + 1 + Math.floor(rand() * 255)) % 256;
+      const cut = i % 3 === 0 ? bad.subarray(0, Math.floor(rand() * bad.length)) : bad;
+      expect(() => parseRdb(cut)).toThrow(RdbError);
+    }
 
     // the parsed values, put into our node, read back the same as the real server's
     const o = await ours(config);
