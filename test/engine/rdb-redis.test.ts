@@ -112,6 +112,22 @@ describe.each([
   });
 });
 
+test.each([
+  ['allkeys-lru', 'idle'],
+  ['allkeys-lfu', 'freq'],
+] as const)('files written under %s carry the %s of every key', async (policy, field) => {
+  const sub = fs.mkdtempSync(path.join(dir, 'policy-'));
+  const r = await redis(['--dir', sub, '--dbfilename', 'dump.rdb', '--maxmemory-policy', policy]);
+  await r.call('SET', 'a', '1');
+  await r.call('RPUSH', 'b', 'x');
+  await r.call('PEXPIREAT', 'b', 4102444800000);
+  expect(await r.call('SAVE')).toEqual({ simple: 'OK' });
+  const entries = parseRdb(fs.readFileSync(path.join(sub, 'dump.rdb'))).dbs.get(0)!;
+  expect(entries.map((e) => e.key).sort()).toEqual(['a', 'b']);
+  for (const e of entries) expect(typeof e[field]).toBe('number');
+  expect(entries.find((e) => e.key === 'b')!.expireAt).toBe(4102444800000);
+});
+
 describe('files written by RdbWriter', () => {
   test('pass redis-check-rdb and load into redis-server with every key, type, TTL and value', async () => {
     // the dataset lives in our node; DUMP hands its objects' serialization to this process
