@@ -259,6 +259,7 @@ export function readTemplate(
         availabilityZones: azs,
         deletionPolicy: (res as { DeletionPolicy?: string }).DeletionPolicy,
         metadata: res.Metadata,
+        updatePolicy: res.UpdatePolicy,
       }),
     );
   }

@@ -21,6 +21,7 @@ export interface ReplicationGroupLookups {
   readonly availabilityZones: string[];
   readonly deletionPolicy?: string;
   readonly metadata?: Record<string, unknown>;
+  readonly updatePolicy?: Record<string, unknown>;
 }
 
 /** Metadata key the constructs write the final snapshot's name under. */
@@ -115,6 +116,7 @@ export function readReplicationGroup(p: PropertyReader, id: string, generatedId:
     // Security groups do not exist locally; ids are kept only for describe output.
     securityGroupIds: p.strings('SecurityGroupIds', { quiet: true }) ?? [],
     tags: p.tags(),
+    ...(look.updatePolicy?.UseOnlineResharding === true || look.updatePolicy?.UseOnlineResharding === 'true' ? { useOnlineResharding: true } : {}),
   };
 }
 
