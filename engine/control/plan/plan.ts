@@ -1,3 +1,6 @@
+import { parameterChanges } from './parameter-changes';
+import { diffReplicationGroup, masked, sameValue } from './replication-group-diff';
+import { DeployedReplicationGroup, DeployedState, Plan, PlanAction, PropertyChange } from './types';
 import {
   DeploymentSpec,
   ReplicationGroupDesired,
@@ -5,9 +8,6 @@ import {
   UserDesired,
   UserGroupDesired,
 } from '../spec/model';
-import { parameterChanges } from './parameter-changes';
-import { diffReplicationGroup, masked, sameValue } from './replication-group-diff';
-import { DeployedReplicationGroup, DeployedState, Plan, PlanAction, PropertyChange } from './types';
 
 /** Phases, in the order actions run: what groups depend on first, deletions last and in reverse. */
 const PHASE: Record<PlanAction['kind'], number> = {

@@ -1,5 +1,5 @@
-import { ReplicationGroupDesired } from '../spec/model';
 import { PropertyChange } from './types';
+import { ReplicationGroupDesired } from '../spec/model';
 
 /**
  * How a change to each property of a replication group is applied, following CloudFormation's

@@ -104,11 +104,11 @@ export function parameterGroupProperty(constructProperty: string): string {
 
 export function globalDatastoreProperty(constructProperty: string): string {
   const table: Record<string, string> = {
-    globalDatastoreIdSuffix: 'GlobalReplicationGroupIdSuffix',
-    description: 'GlobalReplicationGroupDescription',
+    'globalDatastoreIdSuffix': 'GlobalReplicationGroupIdSuffix',
+    'description': 'GlobalReplicationGroupDescription',
     'primary.nodeType': 'CacheNodeType',
     'primary.engine': 'EngineVersion',
-    secondaries: 'Members',
+    'secondaries': 'Members',
   };
   return table[constructProperty] ?? constructProperty;
 }

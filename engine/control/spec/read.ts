@@ -26,8 +26,8 @@ import { readReplicationGroup } from './readers/replication-group';
 import { readSubnetGroup } from './readers/subnet-group';
 import { readUser, readUserGroup } from './readers/users';
 import { SecretSources } from './secrets';
-import { readTemplateFile, Template } from './template-file';
 import { TemplateContext } from './template-context';
+import { readTemplateFile, Template } from './template-file';
 
 /** A spec that cannot be read at all (no such file, not a template, ambiguous stack). */
 export class SpecError extends Error {
