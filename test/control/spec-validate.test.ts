@@ -22,6 +22,7 @@ test('a bad template: every problem listed at once, by resource, property and ru
     'Admin UserId N5 error',
     'Admin AuthenticationMode.Passwords S10 error',
     'Users UserIds[1] SPEC-REF error',
+    'Users UserGroupId N6 error',
     // the replication group (src/model/replication-group-rules)
     'Cache ReplicationGroupId N1 error',
     'Cache ReplicasPerNodeGroup T1 error',
@@ -40,6 +41,9 @@ test('a bad template: every problem listed at once, by resource, property and ru
     'Cache NotificationTopicArn SPEC-REF warning',
   ]));
   expect(problems.find((p) => p.property === 'Portt')!.fix).toBe('write it as Port');
+  expect(problems.filter((p) => p.logicalId === 'Cache' && p.rule === 'SPEC-REF' && p.severity === 'error').map((p) => p.property)).toEqual(['UserGroupIds[1]', 'UserGroupIds']);
+  // User ids match whatever their case (ElastiCache stores them lower-case); only 'ghost' dangles.
+  expect(problems.filter((p) => p.logicalId === 'Users' && p.rule === 'SPEC-REF').map((p) => p.property)).toEqual(['UserIds[1]']);
   expect(problems.find((p) => p.logicalId === 'Legacy')!.fix).toMatch(/declare a ReplicationGroup/);
   expect(problems.find((p) => p.property === 'SnapshotName')!.fix).toMatch(/exports of other stacks are not available locally/);
   for (const p of problems) {

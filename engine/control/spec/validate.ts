@@ -4,7 +4,7 @@ import { clusterEnabledOf, defaultGroupName, parseDefaultGroupName } from '#mode
 import { validateClusterModeParameters, validateParameters, validateParametersForEngineVersion } from '#model/parameters/rules';
 import { NodeGroupSpec, ParameterGroupFacts, ReplicationGroupSpec } from '#model/replication-group';
 import { validateReplicationGroupRules } from '#model/replication-group-rules';
-import { BUILT_IN_DEFAULT_USER_ID, UserGroupMemberModel, validateUser, validateUserGroup } from '#model/users';
+import { BUILT_IN_DEFAULT_USER_ID, UserGroupMemberModel, validateIdentifier, validateUser, validateUserGroup } from '#model/users';
 import { RESOLVED, Violation } from '#model/violation';
 import { DeploymentSpec, ParameterGroupDesired, Problem, ReplicationGroupDesired, ResourceOrigin, UserDesired } from './model';
 import {
@@ -42,8 +42,9 @@ export function validateSpec(spec: DeploymentSpec): Problem[] {
   const out: Problem[] = [...spec.problems];
   const parameterGroups = new Map(spec.parameterGroups.map((g) => [g.name, g]));
   const subnetGroups = new Map(spec.subnetGroups.map((g) => [g.name, g]));
-  const users = new Map(spec.users.map((u) => [u.userId, u]));
-  const userGroups = new Map(spec.userGroups.map((g) => [g.userGroupId, g]));
+  // ElastiCache stores user ids lower-case, so references match whatever the case.
+  const users = new Map(spec.users.map((u) => [u.userId.toLowerCase(), u]));
+  const userGroups = new Map(spec.userGroups.map((g) => [g.userGroupId.toLowerCase(), g]));
 
   out.push(...duplicates(spec.replicationGroups.map((g) => [g.replicationGroupId, g.origin]), 'replication group id', 'ReplicationGroupId'));
   out.push(...duplicates(spec.users.map((u) => [u.userId, u.origin]), 'user id', 'UserId'));
@@ -73,18 +74,22 @@ export function validateSpec(spec: DeploymentSpec): Problem[] {
 
   for (const g of spec.userGroups) {
     const members: UserGroupMemberModel[] = [];
+    let dangling = false;
     g.userIds.forEach((id, i) => {
-      const u = users.get(id);
+      const u = users.get(id.toLowerCase());
       if (u) {
         members.push(memberOf(u));
       } else if (id === BUILT_IN_DEFAULT_USER_ID) {
         // The user ElastiCache creates in every account: name `default`, no password, engine redis.
         members.push({ label: "'default' (built-in)", userId: 'default', userName: 'default', engine: 'redis', authentication: 'no-password-required' });
       } else {
+        dangling = true;
         out.push(problem(g.origin, `UserIds[${i}]`, 'SPEC-REF', `user '${id}' is not declared in the template`, `declare an AWS::ElastiCache::User with UserId '${id}', or remove it from UserIds`));
       }
     });
-    for (const v of validateUserGroup(RESOLVED, { userGroupId: g.userGroupId, engine: g.engine, users: members })) {
+    // With members missing, the group's own rules (default user, engines) would judge a partial list.
+    const groupProblems = dangling ? validateIdentifierOnly(g.userGroupId) : validateUserGroup(RESOLVED, { userGroupId: g.userGroupId, engine: g.engine, users: members });
+    for (const v of groupProblems) {
       out.push(fromViolation(g.origin, v, userGroupProperty(v.property)));
     }
   }
@@ -112,6 +117,10 @@ export function validateSpec(spec: DeploymentSpec): Problem[] {
     for (const v of vs) out.push(fromViolation(gd.origin, v, globalDatastoreProperty(v.property)));
   }
   return out;
+}
+
+function validateIdentifierOnly(userGroupId: string): Violation[] {
+  return validateIdentifier(RESOLVED, 'N6', 'userGroupId', userGroupId);
 }
 
 function memberOf(u: UserDesired): UserGroupMemberModel {
@@ -152,7 +161,7 @@ function validateGroup(
   }
   let userGroupEngine: string | undefined;
   rg.userGroupIds.forEach((id, i) => {
-    const g = userGroups.get(id);
+    const g = userGroups.get(id.toLowerCase());
     if (g) userGroupEngine ??= g.engine;
     else out.push(problem(o, `UserGroupIds[${i}]`, 'SPEC-REF', `user group '${id}' is not declared in the template`, `declare an AWS::ElastiCache::UserGroup with UserGroupId '${id}', or remove it`));
   });
