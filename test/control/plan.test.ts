@@ -1,11 +1,12 @@
+import { deployedFrom, specOf } from './state-fixture';
 import { plan, PlanAction } from '../../engine/control/plan';
 import { Template } from '../../engine/control/spec/template-file';
-import { deployedFrom, specOf } from './state-fixture';
 
 // A cluster-mode-disabled group with a custom parameter group, a subnet group, RBAC users and a
 // notification topic; each test changes one thing and checks what the planner does about it.
 const PASSWORD = 'app-password-0123456789';
-function template(change: (t: { rg: Record<string, unknown>; params: Record<string, string>; users: string[]; extra: Record<string, unknown> }) => void = () => {}): Template {
+type Parts = { rg: Record<string, unknown>; params: Record<string, string>; users: string[]; extra: Record<string, unknown> };
+function template(change: (t: Parts) => void = () => {}): Template {
   const rg: Record<string, unknown> = {
     ReplicationGroupId: 'sessions',
     ReplicationGroupDescription: 'sessions',
@@ -62,7 +63,8 @@ test('replica counts go by the nodes running: a replica added with increase-repl
   const state = deployed();
   const ng = state.replicationGroups.sessions.nodeGroups[0];
   const extra = { ...ng.members[1], cacheClusterId: 'sessions-004' };
-  const drifted = { ...state, replicationGroups: { sessions: { ...state.replicationGroups.sessions, nodeGroups: [{ ...ng, members: [...ng.members, extra] }] } } };
+  const sessions = { ...state.replicationGroups.sessions, nodeGroups: [{ ...ng, members: [...ng.members, extra] }] };
+  const drifted = { ...state, replicationGroups: { sessions } };
   expect(plan(specOf(template(({ rg }) => { rg.NumCacheClusters = 4; })), drifted).actions).toEqual([]);
 });
 

@@ -4,9 +4,9 @@ import * as path from 'path';
 import { App, SecretValue, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ClusterMode, Engine, NodeType, ReplicationGroup } from '../../src';
-import { buildApp } from '../../examples/typescript/app';
 import { readSpec, SpecError, validateSpec } from '../../engine/control/spec';
+import { buildApp } from '../../examples/typescript/app';
+import { ClusterMode, Engine, NodeType, ReplicationGroup } from '../../src';
 
 // The example app, synthesized to a cloud assembly and read back as the deploy reads it.
 let outdir: string;

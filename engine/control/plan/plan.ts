@@ -172,7 +172,8 @@ function planReplicationGroups(desired: ReplicationGroupDesired[], current: Depl
     let was: DeployedReplicationGroup | undefined = current.replicationGroups[id];
     if (!was) {
       // Same template resource under another id: ReplicationGroupId changed, which replaces the group.
-      const renamed = Object.values(current.replicationGroups).find((d) => d.spec.origin.logicalId === g.origin.logicalId && !desired.some((x) => x.replicationGroupId === d.replicationGroupId));
+      const stillWanted = (d: DeployedReplicationGroup) => desired.some((x) => x.replicationGroupId === d.replicationGroupId);
+      const renamed = Object.values(current.replicationGroups).find((d) => d.spec.origin.logicalId === g.origin.logicalId && !stillWanted(d));
       if (renamed) {
         handled.add(renamed.replicationGroupId);
         out.push({ ...base, kind: 'replace-replication-group', replicationGroupId: renamed.replicationGroupId, desired: g, changes: [{ property: 'ReplicationGroupId', from: renamed.replicationGroupId, to: id }], summary: `replace replication group ${renamed.replicationGroupId} with ${id} (ReplicationGroupId requires replacement; data is not carried over)` });

@@ -111,7 +111,13 @@ export function diffReplicationGroup(current: ReplicationGroupDesired, desired: 
   }
 
   // Shards (cluster mode enabled): resharding online with UseOnlineResharding, else replacement.
-  const layout = (g: ReplicationGroupDesired) => g.nodeGroups.map((n) => ({ id: n.nodeGroupId, slots: n.slots, replicas: n.replicaCount, az: n.primaryAvailabilityZone, replicaAzs: n.replicaAvailabilityZones }));
+  const layout = (g: ReplicationGroupDesired) => g.nodeGroups.map((n) => ({
+    id: n.nodeGroupId,
+    slots: n.slots,
+    replicas: n.replicaCount,
+    az: n.primaryAvailabilityZone,
+    replicaAzs: n.replicaAvailabilityZones,
+  }));
   if (desired.clusterMode === 'enabled' && current.clusterMode === 'enabled') {
     const changes: PropertyChange[] = [];
     if (current.numNodeGroups !== desired.numNodeGroups) changes.push({ property: 'NumNodeGroups', from: current.numNodeGroups, to: desired.numNodeGroups });
@@ -129,6 +135,9 @@ function usesPerNodeGroupOnly(current: ReplicationGroupDesired, desired: Replica
   if (current.nodeGroups.length !== desired.nodeGroups.length) return false;
   return current.nodeGroups.every((n, i) => {
     const d = desired.nodeGroups[i];
-    return n.nodeGroupId === d.nodeGroupId && n.slots === d.slots && sameValue(n.primaryAvailabilityZone, d.primaryAvailabilityZone) && sameValue(n.replicaAvailabilityZones, d.replicaAvailabilityZones);
+    return n.nodeGroupId === d.nodeGroupId
+      && n.slots === d.slots
+      && sameValue(n.primaryAvailabilityZone, d.primaryAvailabilityZone)
+      && sameValue(n.replicaAvailabilityZones, d.replicaAvailabilityZones);
   }) && current.origin.properties.includes('ReplicasPerNodeGroup');
 }

@@ -221,7 +221,18 @@ export interface DeployedState {
 
 /** An empty state (nothing deployed yet). */
 export function emptyState(region = 'us-east-1', accountId = '000000000000'): DeployedState {
-  return { version: 1, region, accountId, replicationGroups: {}, parameterGroups: {}, subnetGroups: {}, users: {}, userGroups: {}, snapshots: [], events: [] };
+  return {
+    version: 1,
+    region,
+    accountId,
+    replicationGroups: {},
+    parameterGroups: {},
+    subnetGroups: {},
+    users: {},
+    userGroups: {},
+    snapshots: [],
+    events: [],
+  };
 }
 
 // ---- Plan ----

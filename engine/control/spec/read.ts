@@ -144,7 +144,8 @@ export function readTemplate(
     if (c) created.push([logicalId, res]);
   }
 
-  const readerOf = (logicalId: string, res: { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }): PropertyReader | undefined => {
+  type ResourceLike = { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> };
+  const readerOf = (logicalId: string, res: ResourceLike): PropertyReader | undefined => {
     const resolved = ctx.resolver.resolve(res.Properties ?? {});
     const constructPath = res.Metadata?.['aws:cdk:path'];
     const origin: ResourceOrigin = {

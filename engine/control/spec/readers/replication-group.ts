@@ -42,7 +42,9 @@ export function readReplicationGroup(p: PropertyReader, id: string, generatedId:
   const engineVersion = p.string('EngineVersion') ?? versions[versions.length - 1];
   const parameterGroupName = p.string('CacheParameterGroupName')?.toLowerCase();
   const customGroup = parameterGroupName ? look.parameterGroups.get(parameterGroupName) : undefined;
-  const groupClusterEnabled = customGroup ? clusterEnabledOf(customGroup.parameters) : parameterGroupName ? clusterEnabledOf(parameterGroupName) : undefined;
+  const groupClusterEnabled = customGroup
+    ? clusterEnabledOf(customGroup.parameters)
+    : parameterGroupName ? clusterEnabledOf(parameterGroupName) : undefined;
 
   const numNodeGroupsGiven = p.number('NumNodeGroups');
   const configs = p.objects('NodeGroupConfiguration');
@@ -154,7 +156,8 @@ function readLogDelivery(p: PropertyReader): LogDeliveryConfig[] {
   return (p.objects('LogDeliveryConfigurations') ?? []).map((l, i) => {
     const at = `LogDeliveryConfigurations[${i}]`;
     const r = p.nested(l, at);
-    const details = (l.DestinationDetails ?? {}) as { CloudWatchLogsDetails?: { LogGroup?: unknown }; KinesisFirehoseDetails?: { DeliveryStream?: unknown } };
+    type Details = { CloudWatchLogsDetails?: { LogGroup?: unknown }; KinesisFirehoseDetails?: { DeliveryStream?: unknown } };
+    const details = (l.DestinationDetails ?? {}) as Details;
     const destination = details.CloudWatchLogsDetails?.LogGroup ?? details.KinesisFirehoseDetails?.DeliveryStream;
     return {
       logType: r.string(`${at}.LogType`) ?? '',
