@@ -91,12 +91,12 @@ test.each([
 
 test('ReplicationGroupId renamed: the old group is replaced by the new one', () => {
   const actions = planFor(({ rg }) => { rg.ReplicationGroupId = 'sessions-v2'; });
-  expect(actions).toEqual([expect.objectContaining({ kind: 'replace-replication-group', replicationGroupId: 'sessions', changes: [{ property: 'ReplicationGroupId', from: 'sessions', to: 'sessions-v2' }] })]);
+  expect(actions).toEqual([expect.objectContaining({ kind: 'replace-replication-group', replicationGroupId: 'sessions', changes: [{ property: 'ReplicationGroupId', field: 'replicationGroupId', from: 'sessions', to: 'sessions-v2' }] })]);
 });
 
 test('node type and engine version: nodes replaced one by one; redis → valkey is an in-place upgrade', () => {
   const actions = planFor(({ rg }) => { rg.CacheNodeType = 'cache.r7g.xlarge'; rg.EngineVersion = '8.2'; });
-  expect(actions).toEqual([expect.objectContaining({ kind: 'rolling-replace-nodes', changes: [{ property: 'EngineVersion', from: '8.1', to: '8.2' }, { property: 'CacheNodeType', from: 'cache.r7g.large', to: 'cache.r7g.xlarge' }] })]);
+  expect(actions).toEqual([expect.objectContaining({ kind: 'rolling-replace-nodes', changes: [{ property: 'EngineVersion', field: 'engineVersion', from: '8.1', to: '8.2' }, { property: 'CacheNodeType', field: 'nodeType', from: 'cache.r7g.large', to: 'cache.r7g.xlarge' }] })]);
   const redis = specOf(template(({ rg }) => { rg.Engine = 'redis'; rg.EngineVersion = '7.1'; rg.UserGroupIds = undefined; }));
   const toValkey = plan(specOf(template(({ rg }) => { rg.UserGroupIds = undefined; rg.EngineVersion = '8.1'; })), deployedFrom(redis)).actions;
   expect(kinds(toValkey)).toEqual(['rolling-replace-nodes']);
@@ -127,7 +127,7 @@ test('auth token: adding one replaces the group, rotating modifies it, and the v
   const add = plan(specOf(template(withToken('token-one-0123456789'))), deployedFrom(specOf(template(noToken)))).actions;
   expect(add.find((a) => a.kind === 'replace-replication-group')?.summary).toMatch(/AuthToken requires replacement/);
   const rotate = plan(specOf(template(withToken('token-two-0123456789'))), deployedFrom(specOf(template(withToken('token-one-0123456789'))))).actions;
-  expect(rotate).toEqual([expect.objectContaining({ kind: 'modify-replication-group', changes: [{ property: 'AuthToken', from: '(secret)', to: '(secret)' }] })]);
+  expect(rotate).toEqual([expect.objectContaining({ kind: 'modify-replication-group', changes: [{ property: 'AuthToken', field: 'authToken', from: '(secret)', to: '(secret)' }] })]);
   // The desired spec carries the token to apply; what the plan shows (changes, summary) does not.
   expect(JSON.stringify(rotate.map((a) => [a.summary, (a as { changes?: unknown }).changes]))).not.toContain('token-');
 });
@@ -143,7 +143,7 @@ test('users and user groups: membership changes modify the group; a password cha
   const t = template();
   (t.Resources!.App.Properties!.AuthenticationMode as { Passwords: string[] }).Passwords = ['new-password-0123456789'];
   const pw = plan(specOf(t), deployed()).actions;
-  expect(pw).toEqual([expect.objectContaining({ kind: 'modify-user', userId: 'app', changes: [{ property: 'AuthenticationMode.Passwords', from: '(secret)', to: '(secret)' }] })]);
+  expect(pw).toEqual([expect.objectContaining({ kind: 'modify-user', userId: 'app', changes: [{ property: 'AuthenticationMode.Passwords', field: 'passwords', from: '(secret)', to: '(secret)' }] })]);
 });
 
 test('removing everything: the group first (with its final snapshot), then the user group, then users and groups', () => {
@@ -169,7 +169,7 @@ describe('cluster mode enabled', () => {
   });
   test('NumNodeGroups: online resharding with UseOnlineResharding, replacement without', () => {
     const online = plan(specOf(cme(3, 1, true)), deployedFrom(specOf(cme(2, 1, true)))).actions;
-    expect(online).toEqual([expect.objectContaining({ kind: 'modify-shard-configuration', changes: [{ property: 'NumNodeGroups', from: 2, to: 3 }] })]);
+    expect(online).toEqual([expect.objectContaining({ kind: 'modify-shard-configuration', changes: [{ property: 'NumNodeGroups', field: 'numNodeGroups', from: 2, to: 3 }] })]);
     expect(kinds(plan(specOf(cme(3, 1, false)), deployedFrom(specOf(cme(2, 1, false)))).actions)).toEqual(['replace-replication-group']);
   });
 });

@@ -237,9 +237,12 @@ export function emptyState(region = 'us-east-1', accountId = '000000000000'): De
 
 // ---- Plan ----
 
-/** One property changing, by its template name. */
+/** One property changing. */
 export interface PropertyChange {
+  /** The template's name for it (`CacheParameterGroupName`), for people. */
   readonly property: string;
+  /** The model's field (`parameterGroupName`, a key of ReplicationGroupDesired / UserDesired ...), for code. */
+  readonly field?: string;
   readonly from: unknown;
   readonly to: unknown;
 }
