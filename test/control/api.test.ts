@@ -171,6 +171,8 @@ test('DescribeSnapshots, DescribeEvents (window, filters), DescribeUsers with th
     'Test Failover API called for node group 0001',
     'Replication group sessions created',
   ]);
+  // Duration is ignored once an end time is given: the hour before it.
+  expect(describeEvents(s, { now: new Date(NOW), duration: 24 * 60, endTime: '2026-03-01T09:30:00.000Z' }).Events.map((e) => e.Message)).toEqual(['Replication group sessions created']);
   expect(describeUsers(s)).toMatchSnapshot();
   expect(describeUsers(s).Users.map((u) => [u.UserId, u.Authentication])).toEqual([
     ['app-default', { Type: 'password', PasswordCount: 2 }],
