@@ -74,7 +74,9 @@ function stackNameOfFile(file: string): string {
 }
 
 function countElastiCache(template: Template): number {
-  return Object.values(template.Resources ?? {}).filter((r) => String(r?.Type).startsWith('AWS::ElastiCache::')).length;
+  const resources = template.Resources;
+  if (typeof resources !== 'object' || resources === null || Array.isArray(resources)) return 0;
+  return Object.values(resources).filter((r) => String(r?.Type).startsWith('AWS::ElastiCache::')).length;
 }
 
 function readCloudAssembly(dir: string, options: ReadSpecOptions): DeploymentSpec {
@@ -124,14 +126,22 @@ export function readTemplate(
   const azs = options.availabilityZones ?? ['a', 'b', 'c'].map((l) => `${region}${l}`);
   const ctx = new TemplateContext(template, stackName, region, accountId, azs, options, env);
   const sink = new ProblemSink();
-  if (typeof template.Resources !== 'object' || template.Resources === null) {
+  const resources = template.Resources;
+  if (typeof resources !== 'object' || resources === null || Array.isArray(resources)) {
     sink.add(undefined, { rule: 'SPEC-READ', message: `${source.templatePath} has no Resources section`, fix: 'give a CloudFormation template with ElastiCache resources', severity: 'error' });
+  } else if (countElastiCache(template) === 0) {
+    sink.add(undefined, {
+      rule: 'SPEC-EMPTY',
+      message: `${source.templatePath} declares no AWS::ElastiCache::* resource; deploying it removes whatever an earlier deploy created`,
+      fix: 'check that this is the template (or --stack) you meant',
+      severity: 'warning',
+    });
   }
   checkTransform(template, sink);
   const secrets: SecretSources = { supplied: options.secrets ?? {}, env, templateSecrets: ctx.templateSecrets() };
 
   const created: Array<[string, NonNullable<Template['Resources']>[string]]> = [];
-  for (const [logicalId, res] of Object.entries(template.Resources ?? {})) {
+  for (const [logicalId, res] of Object.entries(Array.isArray(resources) ? {} : resources ?? {})) {
     if (typeof res !== 'object' || res === null || typeof res.Type !== 'string') {
       sink.add(undefined, { rule: 'SPEC-READ', message: `resource ${logicalId} has no Type`, fix: 'give every resource a Type', severity: 'error' });
       continue;
