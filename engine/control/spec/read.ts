@@ -269,6 +269,7 @@ export function readTemplate(
         subnetGroups: sgByName,
         availabilityZones: azs,
         deletionPolicy: (res as { DeletionPolicy?: string }).DeletionPolicy,
+        updateReplacePolicy: (res as { UpdateReplacePolicy?: string }).UpdateReplacePolicy,
         metadata: res.Metadata,
         updatePolicy: res.UpdatePolicy,
       }),
