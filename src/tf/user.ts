@@ -92,48 +92,52 @@ export abstract class UserBase extends Construct implements IUser {
   }
 
   /** The ID of the user. */
-  public readonly userId: string;
+  public abstract readonly userId: string;
   /** The name clients authenticate with. */
-  public readonly userName?: string;
+  public abstract readonly userName?: string;
   /** The ARN of the user (a Terraform reference). */
-  public readonly userArn?: string;
+  public abstract readonly userArn?: string;
   /** The engine of the user. */
-  public readonly engine?: UserEngine;
+  public abstract readonly engine?: UserEngine;
   /** How the user authenticates. */
-  public readonly authenticationType?: AuthenticationType;
-  /** The access string of the user. */
-  public readonly accessString: string;
-  /** The `aws_elasticache_user` resource. */
-  public readonly resource: TerraformResource;
+  public abstract readonly authenticationType?: AuthenticationType;
+}
 
-  protected constructor(scope: Construct, id: string, kind: string, props: UserBaseProps, o: { authentication: AuthenticationType; defaultEngine: UserEngine; userName?: string; passwords?: string[] }) {
-    super(scope, id);
-    this.userId = props.userId ?? nameFromPath(this, MAX_REPLICATION_GROUP_ID_LENGTH, 'user');
-    this.userName = o.userName ?? this.userId;
-    this.engine = props.engine ?? o.defaultEngine;
-    this.authenticationType = o.authentication;
-    this.accessString = props.accessControl.accessString;
-    reportTf(this, kind, validateUser(TF_CONTEXT, {
-      userId: this.userId,
-      userName: this.userName,
-      engine: this.engine,
-      authentication: o.authentication as UserAuthentication,
-      passwords: o.passwords,
-      accessString: this.accessString,
-    }));
-    const args: AwsElasticacheUserArgs = {
-      user_id: this.userId,
-      user_name: this.userName,
-      engine: this.engine,
-      access_string: this.accessString,
-      authentication_mode: { type: o.authentication, passwords: o.passwords },
-      no_password_required: o.authentication === AuthenticationType.NO_PASSWORD_REQUIRED ? true : undefined,
-      region: props.region,
-      tags: props.tags,
-    };
-    this.resource = new AwsResource(this, 'Resource', 'aws_elasticache_user', () => args, props.provider);
-    this.userArn = this.resource.getStringAttribute('arn');
-  }
+/** What a concrete user renders (not part of the API). */
+interface RenderedUser {
+  readonly userId: string;
+  readonly userName: string;
+  readonly engine: UserEngine;
+  readonly accessString: string;
+  readonly resource: TerraformResource;
+}
+
+/** Validates a user like the CloudFormation face does and creates its `aws_elasticache_user`. */
+function renderUser(scope: Construct, kind: string, props: UserBaseProps, o: { authentication: AuthenticationType; defaultEngine: UserEngine; userName?: string; passwords?: string[] }): RenderedUser {
+  const userId = props.userId ?? nameFromPath(scope, MAX_REPLICATION_GROUP_ID_LENGTH, 'user');
+  const userName = o.userName ?? userId;
+  const engine = props.engine ?? o.defaultEngine;
+  const accessString = props.accessControl.accessString;
+  reportTf(scope, kind, validateUser(TF_CONTEXT, {
+    userId,
+    userName,
+    engine,
+    authentication: o.authentication as UserAuthentication,
+    passwords: o.passwords,
+    accessString,
+  }));
+  const args: AwsElasticacheUserArgs = {
+    user_id: userId,
+    user_name: userName,
+    engine,
+    access_string: accessString,
+    authentication_mode: { type: o.authentication, passwords: o.passwords },
+    no_password_required: o.authentication === AuthenticationType.NO_PASSWORD_REQUIRED ? true : undefined,
+    region: props.region,
+    tags: props.tags,
+  };
+  const resource = new AwsResource(scope, 'Resource', 'aws_elasticache_user', () => args, props.provider);
+  return { userId, userName, engine, accessString, resource };
 }
 
 /** Properties of a Terraform {@link PasswordUser}. */
@@ -163,13 +167,35 @@ export interface PasswordUserProps extends UserBaseProps {
  * });
  */
 export class PasswordUser extends UserBase {
+  /** The ID of the user. */
+  public readonly userId: string;
+  /** The name clients authenticate with. */
+  public readonly userName?: string;
+  /** The ARN of the user (a Terraform reference). */
+  public readonly userArn?: string;
+  /** The engine of the user. */
+  public readonly engine?: UserEngine;
+  /** Always `AuthenticationType.PASSWORD`. */
+  public readonly authenticationType?: AuthenticationType = AuthenticationType.PASSWORD;
+  /** The access string of the user. */
+  public readonly accessString: string;
+  /** The `aws_elasticache_user` resource. */
+  public readonly resource: TerraformResource;
+
   constructor(scope: Construct, id: string, props: PasswordUserProps) {
-    super(scope, id, 'PasswordUser', props, {
+    super(scope, id);
+    const r = renderUser(this, 'PasswordUser', props, {
       authentication: AuthenticationType.PASSWORD,
       defaultEngine: UserEngine.VALKEY,
       userName: props.userName,
       passwords: props.passwords,
     });
+    this.userId = r.userId;
+    this.userName = r.userName;
+    this.engine = r.engine;
+    this.accessString = r.accessString;
+    this.resource = r.resource;
+    this.userArn = r.resource.getStringAttribute('arn');
   }
 }
 
@@ -184,12 +210,34 @@ export interface NoPasswordUserProps extends UserBaseProps {
 
 /** An ElastiCache user that needs no password (Redis OSS only). Keep its access string narrow. */
 export class NoPasswordUser extends UserBase {
+  /** The ID of the user. */
+  public readonly userId: string;
+  /** The name clients authenticate with. */
+  public readonly userName?: string;
+  /** The ARN of the user (a Terraform reference). */
+  public readonly userArn?: string;
+  /** The engine of the user. */
+  public readonly engine?: UserEngine;
+  /** Always `AuthenticationType.NO_PASSWORD_REQUIRED`. */
+  public readonly authenticationType?: AuthenticationType = AuthenticationType.NO_PASSWORD_REQUIRED;
+  /** The access string of the user. */
+  public readonly accessString: string;
+  /** The `aws_elasticache_user` resource. */
+  public readonly resource: TerraformResource;
+
   constructor(scope: Construct, id: string, props: NoPasswordUserProps) {
-    super(scope, id, 'NoPasswordUser', props, {
+    super(scope, id);
+    const r = renderUser(this, 'NoPasswordUser', props, {
       authentication: AuthenticationType.NO_PASSWORD_REQUIRED,
       defaultEngine: UserEngine.REDIS,
       userName: props.userName,
     });
+    this.userId = r.userId;
+    this.userName = r.userName;
+    this.engine = r.engine;
+    this.accessString = r.accessString;
+    this.resource = r.resource;
+    this.userArn = r.resource.getStringAttribute('arn');
   }
 }
 
@@ -204,11 +252,33 @@ export interface IamUserProps extends UserBaseProps {
 
 /** An ElastiCache user that authenticates with a short-lived IAM token (Valkey, or Redis OSS 7.0+). */
 export class IamUser extends UserBase {
+  /** The ID of the user. */
+  public readonly userId: string;
+  /** The name clients authenticate with. */
+  public readonly userName?: string;
+  /** The ARN of the user (a Terraform reference). */
+  public readonly userArn?: string;
+  /** The engine of the user. */
+  public readonly engine?: UserEngine;
+  /** Always `AuthenticationType.IAM`. */
+  public readonly authenticationType?: AuthenticationType = AuthenticationType.IAM;
+  /** The access string of the user. */
+  public readonly accessString: string;
+  /** The `aws_elasticache_user` resource. */
+  public readonly resource: TerraformResource;
+
   constructor(scope: Construct, id: string, props: IamUserProps) {
-    super(scope, id, 'IamUser', props, {
+    super(scope, id);
+    const r = renderUser(this, 'IamUser', props, {
       authentication: AuthenticationType.IAM,
       defaultEngine: UserEngine.VALKEY,
       userName: props.userName,
     });
+    this.userId = r.userId;
+    this.userName = r.userName;
+    this.engine = r.engine;
+    this.accessString = r.accessString;
+    this.resource = r.resource;
+    this.userArn = r.resource.getStringAttribute('arn');
   }
 }
