@@ -14,8 +14,8 @@ import { memberClusterIds } from './model/topology';
 import { NodeType } from './node-type';
 import { Durability, IpDiscovery, NetworkType, TransitEncryptionMode } from './options';
 import { IParameterGroup } from './parameter-group';
-import { CDK_CONTEXT, report } from './private/report';
 import { nodeGroupConfigurations, parametersTheRulesRead, resolveReplicationGroup } from './private/replication-group-settings';
+import { CDK_CONTEXT, report } from './private/report';
 import { IReplicationGroup, ReplicationGroupAttributes, ReplicationGroupBase } from './replication-group-base';
 import { RestoreSource } from './restore-source';
 import { ISubnetGroup, SubnetGroup } from './subnet-group';
@@ -331,7 +331,8 @@ export class ReplicationGroup extends ReplicationGroupBase {
       primary,
       explicitProps: Object.entries(props).filter(([, v]) => v !== undefined).map(([k]) => k),
     }, CDK_CONTEXT);
-    const { engine, nodeType, clusterMode, shards, replicaCounts, multiAz, automaticFailover, port, transitEncryption, atRestEncryption, dataTiering, description } = settings;
+    const { engine, nodeType, clusterMode, shards, replicaCounts, multiAz, automaticFailover, port } = settings;
+    const { transitEncryption, atRestEncryption, dataTiering, description } = settings;
     const cme = settings.clusterModeEnabled;
     const replicas = settings.replicasPerShard;
     const backupDays = settings.backupRetentionDays;

@@ -2,8 +2,8 @@
 // with two read replicas, a 3-shard cluster-mode-enabled group with TLS, RBAC and a custom
 // parameter group, and a Global Datastore replicated from us-east-1 to eu-west-1.
 // `npx cdktn synth` (or `npm run synth:examples` here) writes cdktf.out/stacks/<name>/cdk.tf.json.
-import { App, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable } from 'cdktn';
 import { AccessControl, ClusterMode, Engine, NodeType, tf, UserEngine } from 'cdk-elasticache';
+import { App, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable } from 'cdktn';
 import { Construct } from 'constructs';
 
 const SUBNETS = ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002', 'subnet-0a1b2c3d4e5f60003'];

@@ -250,7 +250,12 @@ interface AwsElasticacheReplicationGroupArgs {
   readonly maintenance_window?: string;
   readonly auto_minor_version_upgrade: boolean;
   readonly notification_topic_arn?: string;
-  readonly log_delivery_configuration?: Array<{ readonly destination: string; readonly destination_type: string; readonly log_format: string; readonly log_type: string }>;
+  readonly log_delivery_configuration?: Array<{
+    readonly destination: string;
+    readonly destination_type: string;
+    readonly log_format: string;
+    readonly log_type: string;
+  }>;
   readonly data_tiering_enabled?: boolean;
   readonly network_type?: string;
   readonly ip_discovery?: string;

@@ -113,7 +113,14 @@ interface RenderedUser {
 }
 
 /** Validates a user like the CloudFormation face does and creates its `aws_elasticache_user`. */
-function renderUser(scope: Construct, kind: string, props: UserBaseProps, o: { authentication: AuthenticationType; defaultEngine: UserEngine; userName?: string; passwords?: string[] }): RenderedUser {
+interface UserKind {
+  readonly authentication: AuthenticationType;
+  readonly defaultEngine: UserEngine;
+  readonly userName?: string;
+  readonly passwords?: string[];
+}
+
+function renderUser(scope: Construct, kind: string, props: UserBaseProps, o: UserKind): RenderedUser {
   const userId = props.userId ?? nameFromPath(scope, MAX_REPLICATION_GROUP_ID_LENGTH, 'user');
   const userName = o.userName ?? userId;
   const engine = props.engine ?? o.defaultEngine;
