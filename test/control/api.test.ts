@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { deployedFrom, specOf } from './state-fixture';
 import {
   ApiError,
   describeCacheClusters,
@@ -18,7 +19,6 @@ import {
 } from '../../engine/control/api';
 import { DeployedState } from '../../engine/control/plan';
 import { Template } from '../../engine/control/spec/template-file';
-import { deployedFrom, specOf } from './state-fixture';
 
 // The ElastiCache API's field names (fixtures/api-shapes.json, from the SDK's shapes in
 // research/specs/sdk_inputs.txt; checked against that file when it is there).
@@ -52,16 +52,34 @@ const cmd: Template = {
     Sessions: {
       Type: 'AWS::ElastiCache::ReplicationGroup',
       Properties: {
-        ReplicationGroupId: 'sessions', ReplicationGroupDescription: 'sessions', Engine: 'valkey', EngineVersion: '8.1', CacheNodeType: 'cache.r7g.large',
-        NumCacheClusters: 3, AutomaticFailoverEnabled: true, MultiAZEnabled: true, TransitEncryptionEnabled: true, AtRestEncryptionEnabled: true,
-        CacheParameterGroupName: { Ref: 'Params' }, UserGroupIds: [{ Ref: 'Team' }], SnapshotRetentionLimit: 1, SnapshotWindow: '05:00-06:00',
+        ReplicationGroupId: 'sessions',
+        ReplicationGroupDescription: 'sessions',
+        Engine: 'valkey',
+        EngineVersion: '8.1',
+        CacheNodeType: 'cache.r7g.large',
+        NumCacheClusters: 3,
+        AutomaticFailoverEnabled: true,
+        MultiAZEnabled: true,
+        TransitEncryptionEnabled: true,
+        AtRestEncryptionEnabled: true,
+        CacheParameterGroupName: { Ref: 'Params' },
+        UserGroupIds: [{ Ref: 'Team' }],
+        SnapshotRetentionLimit: 1,
+        SnapshotWindow: '05:00-06:00',
       },
     },
     Board: {
       Type: 'AWS::ElastiCache::ReplicationGroup',
       Properties: {
-        ReplicationGroupId: 'board', ReplicationGroupDescription: 'board', Engine: 'valkey', EngineVersion: '8.1', CacheNodeType: 'cache.r7g.large',
-        ClusterMode: 'enabled', NumNodeGroups: 2, ReplicasPerNodeGroup: 1, CacheParameterGroupName: 'default.valkey8.cluster.on',
+        ReplicationGroupId: 'board',
+        ReplicationGroupDescription: 'board',
+        Engine: 'valkey',
+        EngineVersion: '8.1',
+        CacheNodeType: 'cache.r7g.large',
+        ClusterMode: 'enabled',
+        NumNodeGroups: 2,
+        ReplicasPerNodeGroup: 1,
+        CacheParameterGroupName: 'default.valkey8.cluster.on',
       },
     },
   },
@@ -73,9 +91,22 @@ function state(): DeployedState {
   return {
     ...s,
     snapshots: [{
-      snapshotName: 'nightly', replicationGroupId: 'sessions', replicationGroupDescription: 'sessions', snapshotSource: 'manual', snapshotStatus: 'available',
-      engine: 'valkey', engineVersion: '8.1', nodeType: 'cache.r7g.large', numNodeGroups: 1, port: 6379, parameterGroupName: sessions.spec.parameterGroupName,
-      automaticFailover: true, clusterMode: 'disabled', snapshotRetentionLimit: 1, snapshotWindow: '05:00-06:00', dataTiering: false,
+      snapshotName: 'nightly',
+      replicationGroupId: 'sessions',
+      replicationGroupDescription: 'sessions',
+      snapshotSource: 'manual',
+      snapshotStatus: 'available',
+      engine: 'valkey',
+      engineVersion: '8.1',
+      nodeType: 'cache.r7g.large',
+      numNodeGroups: 1,
+      port: 6379,
+      parameterGroupName: sessions.spec.parameterGroupName,
+      automaticFailover: true,
+      clusterMode: 'disabled',
+      snapshotRetentionLimit: 1,
+      snapshotWindow: '05:00-06:00',
+      dataTiering: false,
       arn: 'arn:aws:elasticache:us-east-1:000000000000:snapshot:nightly',
       nodeSnapshots: [{ cacheClusterId: 'sessions-002', nodeGroupId: '0001', cacheNodeId: '0001', cacheSize: 5 * 1024 * 1024, cacheNodeCreateTime: NOW, snapshotCreateTime: NOW, file: '/tmp/x.rdb' }],
     }],
@@ -140,6 +171,8 @@ test('DescribeSnapshots, DescribeEvents (window, filters), DescribeUsers with th
     'Test Failover API called for node group 0001',
     'Replication group sessions created',
   ]);
+  // Duration is ignored once an end time is given: the hour before it.
+  expect(describeEvents(s, { now: new Date(NOW), duration: 24 * 60, endTime: '2026-03-01T09:30:00.000Z' }).Events.map((e) => e.Message)).toEqual(['Replication group sessions created']);
   expect(describeUsers(s)).toMatchSnapshot();
   expect(describeUsers(s).Users.map((u) => [u.UserId, u.Authentication])).toEqual([
     ['app-default', { Type: 'password', PasswordCount: 2 }],

@@ -1,11 +1,12 @@
+import { deployedFrom, specOf } from './state-fixture';
 import { plan, PlanAction } from '../../engine/control/plan';
 import { Template } from '../../engine/control/spec/template-file';
-import { deployedFrom, specOf } from './state-fixture';
 
 // A cluster-mode-disabled group with a custom parameter group, a subnet group, RBAC users and a
 // notification topic; each test changes one thing and checks what the planner does about it.
 const PASSWORD = 'app-password-0123456789';
-function template(change: (t: { rg: Record<string, unknown>; params: Record<string, string>; users: string[]; extra: Record<string, unknown> }) => void = () => {}): Template {
+type Parts = { rg: Record<string, unknown>; params: Record<string, string>; users: string[]; extra: Record<string, unknown> };
+function template(change: (t: Parts) => void = () => {}): Template {
   const rg: Record<string, unknown> = {
     ReplicationGroupId: 'sessions',
     ReplicationGroupDescription: 'sessions',
@@ -62,7 +63,8 @@ test('replica counts go by the nodes running: a replica added with increase-repl
   const state = deployed();
   const ng = state.replicationGroups.sessions.nodeGroups[0];
   const extra = { ...ng.members[1], cacheClusterId: 'sessions-004' };
-  const drifted = { ...state, replicationGroups: { sessions: { ...state.replicationGroups.sessions, nodeGroups: [{ ...ng, members: [...ng.members, extra] }] } } };
+  const sessions = { ...state.replicationGroups.sessions, nodeGroups: [{ ...ng, members: [...ng.members, extra] }] };
+  const drifted = { ...state, replicationGroups: { sessions } };
   expect(plan(specOf(template(({ rg }) => { rg.NumCacheClusters = 4; })), drifted).actions).toEqual([]);
 });
 
@@ -87,14 +89,22 @@ test.each([
   expect(replace!.summary).toMatch(new RegExp(`${property}.* requires replacement`));
 });
 
+test('a replaced group with UpdateReplacePolicy Snapshot is snapshotted before it is deleted', () => {
+  const withPolicy = (t: Template) => ({ ...t, Resources: { ...t.Resources, Cache: { ...t.Resources!.Cache, UpdateReplacePolicy: 'Snapshot' } } });
+  const state = deployedFrom(specOf(withPolicy(template())));
+  const actions = plan(specOf(withPolicy(template(({ rg }) => { rg.Port = 6380; }))), state).actions;
+  expect(actions).toEqual([expect.objectContaining({ kind: 'replace-replication-group', snapshotBeforeDelete: true })]);
+  expect(planFor(({ rg }) => { rg.Port = 6380; })[0]).not.toHaveProperty('snapshotBeforeDelete');
+});
+
 test('ReplicationGroupId renamed: the old group is replaced by the new one', () => {
   const actions = planFor(({ rg }) => { rg.ReplicationGroupId = 'sessions-v2'; });
-  expect(actions).toEqual([expect.objectContaining({ kind: 'replace-replication-group', replicationGroupId: 'sessions', changes: [{ property: 'ReplicationGroupId', from: 'sessions', to: 'sessions-v2' }] })]);
+  expect(actions).toEqual([expect.objectContaining({ kind: 'replace-replication-group', replicationGroupId: 'sessions', changes: [{ property: 'ReplicationGroupId', field: 'replicationGroupId', from: 'sessions', to: 'sessions-v2' }] })]);
 });
 
 test('node type and engine version: nodes replaced one by one; redis → valkey is an in-place upgrade', () => {
   const actions = planFor(({ rg }) => { rg.CacheNodeType = 'cache.r7g.xlarge'; rg.EngineVersion = '8.2'; });
-  expect(actions).toEqual([expect.objectContaining({ kind: 'rolling-replace-nodes', changes: [{ property: 'EngineVersion', from: '8.1', to: '8.2' }, { property: 'CacheNodeType', from: 'cache.r7g.large', to: 'cache.r7g.xlarge' }] })]);
+  expect(actions).toEqual([expect.objectContaining({ kind: 'rolling-replace-nodes', changes: [{ property: 'EngineVersion', field: 'engineVersion', from: '8.1', to: '8.2' }, { property: 'CacheNodeType', field: 'nodeType', from: 'cache.r7g.large', to: 'cache.r7g.xlarge' }] })]);
   const redis = specOf(template(({ rg }) => { rg.Engine = 'redis'; rg.EngineVersion = '7.1'; rg.UserGroupIds = undefined; }));
   const toValkey = plan(specOf(template(({ rg }) => { rg.UserGroupIds = undefined; rg.EngineVersion = '8.1'; })), deployedFrom(redis)).actions;
   expect(kinds(toValkey)).toEqual(['rolling-replace-nodes']);
@@ -125,7 +135,7 @@ test('auth token: adding one replaces the group, rotating modifies it, and the v
   const add = plan(specOf(template(withToken('token-one-0123456789'))), deployedFrom(specOf(template(noToken)))).actions;
   expect(add.find((a) => a.kind === 'replace-replication-group')?.summary).toMatch(/AuthToken requires replacement/);
   const rotate = plan(specOf(template(withToken('token-two-0123456789'))), deployedFrom(specOf(template(withToken('token-one-0123456789'))))).actions;
-  expect(rotate).toEqual([expect.objectContaining({ kind: 'modify-replication-group', changes: [{ property: 'AuthToken', from: '(secret)', to: '(secret)' }] })]);
+  expect(rotate).toEqual([expect.objectContaining({ kind: 'modify-replication-group', changes: [{ property: 'AuthToken', field: 'authToken', from: '(secret)', to: '(secret)' }] })]);
   // The desired spec carries the token to apply; what the plan shows (changes, summary) does not.
   expect(JSON.stringify(rotate.map((a) => [a.summary, (a as { changes?: unknown }).changes]))).not.toContain('token-');
 });
@@ -141,7 +151,7 @@ test('users and user groups: membership changes modify the group; a password cha
   const t = template();
   (t.Resources!.App.Properties!.AuthenticationMode as { Passwords: string[] }).Passwords = ['new-password-0123456789'];
   const pw = plan(specOf(t), deployed()).actions;
-  expect(pw).toEqual([expect.objectContaining({ kind: 'modify-user', userId: 'app', changes: [{ property: 'AuthenticationMode.Passwords', from: '(secret)', to: '(secret)' }] })]);
+  expect(pw).toEqual([expect.objectContaining({ kind: 'modify-user', userId: 'app', changes: [{ property: 'AuthenticationMode.Passwords', field: 'passwords', from: '(secret)', to: '(secret)' }] })]);
 });
 
 test('removing everything: the group first (with its final snapshot), then the user group, then users and groups', () => {
@@ -167,7 +177,7 @@ describe('cluster mode enabled', () => {
   });
   test('NumNodeGroups: online resharding with UseOnlineResharding, replacement without', () => {
     const online = plan(specOf(cme(3, 1, true)), deployedFrom(specOf(cme(2, 1, true)))).actions;
-    expect(online).toEqual([expect.objectContaining({ kind: 'modify-shard-configuration', changes: [{ property: 'NumNodeGroups', from: 2, to: 3 }] })]);
+    expect(online).toEqual([expect.objectContaining({ kind: 'modify-shard-configuration', changes: [{ property: 'NumNodeGroups', field: 'numNodeGroups', from: 2, to: 3 }] })]);
     expect(kinds(plan(specOf(cme(3, 1, false)), deployedFrom(specOf(cme(2, 1, false)))).actions)).toEqual(['replace-replication-group']);
   });
 });

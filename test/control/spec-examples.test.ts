@@ -4,9 +4,9 @@ import * as path from 'path';
 import { App, SecretValue, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ClusterMode, Engine, NodeType, ReplicationGroup } from '../../src';
-import { buildApp } from '../../examples/typescript/app';
 import { readSpec, SpecError, validateSpec } from '../../engine/control/spec';
+import { buildApp } from '../../examples/typescript/app';
+import { ClusterMode, Engine, NodeType, ReplicationGroup } from '../../src';
 
 // The example app, synthesized to a cloud assembly and read back as the deploy reads it.
 let outdir: string;
@@ -84,6 +84,11 @@ test('Leaderboard: cluster mode enabled, custom parameter group, RBAC users whos
     ['leaderboard-default', 'default', 'password', [PASSWORDS['leaderboard/default-password']]],
     ['leaderboard-app', 'app', 'password', [PASSWORDS['leaderboard/app-password']]],
   ]);
+});
+
+test('a template file inside cdk.out takes its stack name and environment from the manifest', () => {
+  const spec = readSpec(path.join(outdir, 'GlobalSecondary.template.json'), { env: {} });
+  expect([spec.source.kind, spec.stackName, spec.region, spec.accountId]).toEqual(['cloudformation-json', 'GlobalSecondary', 'eu-west-1', '111111111111']);
 });
 
 test('GlobalSecondary: the secondary reads the Global Datastore id from another region, which is refused locally with a fix', () => {

@@ -1,6 +1,6 @@
 import * as path from 'path';
-import { ClusterMode, Engine, NodeType, ReplicationGroup } from '../../src';
 import { readSpec, readTemplate, validateSpec } from '../../engine/control/spec';
+import { ClusterMode, Engine, NodeType, ReplicationGroup } from '../../src';
 import { errorOf, stackWithVpc } from '../helpers/stack';
 
 const source = { kind: 'cloudformation-json' as const, path: 'inline.json', templatePath: 'inline.json' };

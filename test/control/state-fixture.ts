@@ -1,7 +1,7 @@
-import { memberClusterIds } from '../../src/model/topology';
 import { DeployedNodeGroup, DeployedState, emptyState } from '../../engine/control/plan';
 import { DeploymentSpec, readTemplate } from '../../engine/control/spec';
 import { Template } from '../../engine/control/spec/template-file';
+import { memberClusterIds } from '../../src/model/topology';
 
 /** Reads an inline template as the deploy would. */
 export function specOf(template: Template, options: Parameters<typeof readTemplate>[5] = {}): DeploymentSpec {

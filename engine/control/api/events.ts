@@ -12,7 +12,7 @@ export interface DescribeEventsOptions {
   readonly sourceType?: string;
   readonly startTime?: string;
   readonly endTime?: string;
-  /** Minutes back from now (the API's default window is 60 minutes). */
+  /** Minutes back from now (default 60); ignored when startTime or endTime is given. */
   readonly duration?: number;
   /** 20 to 100 (default 100). */
   readonly maxRecords?: number;
@@ -20,7 +20,10 @@ export interface DescribeEventsOptions {
   readonly now?: Date;
 }
 
-/** DescribeEvents: newest first, within the time window, with the API's parameter checks. */
+/**
+ * DescribeEvents: the events of the time window (the last hour by default), newest first, at most
+ * MaxRecords, with the API's parameter checks. (No Marker paging: the control plane keeps 14 days.)
+ */
 export function describeEvents(state: DeployedState, options: DescribeEventsOptions = {}): { Events: ApiEvent[] } {
   if (options.sourceType !== undefined && !SOURCE_TYPES.includes(options.sourceType as EventSourceType)) {
     throw new ApiError('InvalidParameterValue', `Invalid source type: ${options.sourceType}. Valid values: ${SOURCE_TYPES.join(', ')}`);
@@ -34,7 +37,11 @@ export function describeEvents(state: DeployedState, options: DescribeEventsOpti
   }
   const now = (options.now ?? new Date()).getTime();
   const end = options.endTime !== undefined ? Date.parse(options.endTime) : now;
-  const start = options.startTime !== undefined ? Date.parse(options.startTime) : end - (options.duration ?? 60) * 60_000;
+  // As the service: Duration counts back from now and is ignored once StartTime or EndTime is given
+  // (an EndTime alone means the hour before it).
+  const explicit = options.startTime !== undefined || options.endTime !== undefined;
+  const minutes = explicit ? 60 : options.duration ?? 60;
+  const start = options.startTime !== undefined ? Date.parse(options.startTime) : end - minutes * 60_000;
   if (Number.isNaN(start) || Number.isNaN(end)) throw new ApiError('InvalidParameterValue', 'StartTime and EndTime must be ISO 8601 dates');
   const events = state.events
     .filter((e) => {

@@ -89,7 +89,9 @@ function apiPending(p: NonNullable<DeployedReplicationGroup['pendingModifiedValu
     ...(p.primaryClusterId ? { PrimaryClusterId: p.primaryClusterId } : {}),
     ...(p.automaticFailoverStatus ? { AutomaticFailoverStatus: p.automaticFailoverStatus } : {}),
     ...(p.authTokenStatus ? { AuthTokenStatus: p.authTokenStatus } : {}),
-    ...(p.userGroups ? { UserGroups: { UserGroupIdsToAdd: p.userGroups.userGroupIdsToAdd, UserGroupIdsToRemove: p.userGroups.userGroupIdsToRemove } } : {}),
+    ...(p.userGroups
+      ? { UserGroups: { UserGroupIdsToAdd: p.userGroups.userGroupIdsToAdd, UserGroupIdsToRemove: p.userGroups.userGroupIdsToRemove } }
+      : {}),
     ...(p.transitEncryptionEnabled !== undefined ? { TransitEncryptionEnabled: p.transitEncryptionEnabled } : {}),
     ...(p.transitEncryptionMode ? { TransitEncryptionMode: p.transitEncryptionMode } : {}),
     ...(p.clusterMode ? { ClusterMode: p.clusterMode } : {}),
@@ -97,7 +99,10 @@ function apiPending(p: NonNullable<DeployedReplicationGroup['pendingModifiedValu
 }
 
 /** DescribeReplicationGroups: one group by id, or every group (sorted by id). */
-export function describeReplicationGroups(state: DeployedState, options: { replicationGroupId?: string } = {}): { ReplicationGroups: ApiReplicationGroup[] } {
+export function describeReplicationGroups(
+  state: DeployedState,
+  options: { replicationGroupId?: string } = {},
+): { ReplicationGroups: ApiReplicationGroup[] } {
   const groups = Object.values(state.replicationGroups)
     .filter((g) => options.replicationGroupId === undefined || g.replicationGroupId === options.replicationGroupId)
     .sort((a, b) => a.replicationGroupId.localeCompare(b.replicationGroupId));

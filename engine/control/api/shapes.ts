@@ -115,7 +115,13 @@ export interface ApiNodeSnapshot {
   CacheClusterId: string;
   NodeGroupId: string;
   CacheNodeId: string;
-  NodeGroupConfiguration: { NodeGroupId: string; Slots?: string; ReplicaCount?: number; PrimaryAvailabilityZone?: string; ReplicaAvailabilityZones?: string[] };
+  NodeGroupConfiguration: {
+    NodeGroupId: string;
+    Slots?: string;
+    ReplicaCount?: number;
+    PrimaryAvailabilityZone?: string;
+    ReplicaAvailabilityZones?: string[];
+  };
   CacheSize: string;
   CacheNodeCreateTime: string;
   SnapshotCreateTime: string;

@@ -60,7 +60,9 @@ export function describeUserGroups(state: DeployedState, options: { userGroupId?
       Engine: g.spec.engine,
       UserIds: [...g.spec.userIds],
       MinimumEngineVersion: MINIMUM_ENGINE_VERSION[g.spec.engine] ?? '6.0',
-      ...(g.pendingChanges ? { PendingChanges: { UserIdsToRemove: g.pendingChanges.userIdsToRemove, UserIdsToAdd: g.pendingChanges.userIdsToAdd } } : {}),
+      ...(g.pendingChanges
+        ? { PendingChanges: { UserIdsToRemove: g.pendingChanges.userIdsToRemove, UserIdsToAdd: g.pendingChanges.userIdsToAdd } }
+        : {}),
       ReplicationGroups: [...g.replicationGroups],
       ServerlessCaches: [],
       ARN: g.arn,

@@ -91,9 +91,9 @@ function planSubnetGroups(desired: SubnetGroupDesired[], current: DeployedState)
       continue;
     }
     const changes = changed([
-      ['Description', was.description, g.description],
-      ['SubnetIds', was.subnetIds, g.subnetIds],
-      ['Tags', was.tags, g.tags],
+      ['Description', 'description', was.description, g.description],
+      ['SubnetIds', 'subnetIds', was.subnetIds, g.subnetIds],
+      ['Tags', 'tags', was.tags, g.tags],
     ]);
     if (changes.length > 0) out.push({ logicalId: g.origin.logicalId, kind: 'modify-subnet-group', name: g.name, desired: g, changes, summary: `modify subnet group ${g.name}: ${names(changes)}` });
   }
@@ -114,15 +114,15 @@ function planUsers(desired: UserDesired[], current: DeployedState): PlanAction[]
       continue;
     }
     const replace = changed([
-      ['UserName', was.userName, u.userName],
-      ['Engine', was.engine, u.engine],
+      ['UserName', 'userName', was.userName, u.userName],
+      ['Engine', 'engine', was.engine, u.engine],
     ]);
     const modify = changed([
-      ['AccessString', was.accessString, u.accessString],
-      ['AuthenticationMode.Type', was.authenticationType, u.authenticationType],
-      ['Tags', was.tags, u.tags],
+      ['AccessString', 'accessString', was.accessString, u.accessString],
+      ['AuthenticationMode.Type', 'authenticationType', was.authenticationType, u.authenticationType],
+      ['Tags', 'tags', was.tags, u.tags],
     ]);
-    if (!sameValue(was.passwords, u.passwords)) modify.push({ property: 'AuthenticationMode.Passwords', from: masked(was.passwords), to: masked(u.passwords) });
+    if (!sameValue(was.passwords, u.passwords)) modify.push({ property: 'AuthenticationMode.Passwords', field: 'passwords', from: masked(was.passwords), to: masked(u.passwords) });
     if (replace.length > 0) {
       out.push({ ...base, kind: 'replace-user', userId: u.userId, desired: u, changes: [...replace, ...modify], summary: `replace user ${u.userId}: ${names(replace)} (requires replacement)` });
     } else if (modify.length > 0) {
@@ -146,7 +146,7 @@ function planUserGroups(desired: UserGroupDesired[], current: DeployedState): Pl
       continue;
     }
     if (was.engine !== g.engine) {
-      out.push({ ...base, kind: 'replace-user-group', userGroupId: g.userGroupId, desired: g, changes: [{ property: 'Engine', from: was.engine, to: g.engine }], summary: `replace user group ${g.userGroupId}: Engine ${was.engine} → ${g.engine} (requires replacement)` });
+      out.push({ ...base, kind: 'replace-user-group', userGroupId: g.userGroupId, desired: g, changes: [{ property: 'Engine', field: 'engine', from: was.engine, to: g.engine }], summary: `replace user group ${g.userGroupId}: Engine ${was.engine} → ${g.engine} (requires replacement)` });
       continue;
     }
     const add = g.userIds.filter((u) => !was.userIds.includes(u));
@@ -172,10 +172,19 @@ function planReplicationGroups(desired: ReplicationGroupDesired[], current: Depl
     let was: DeployedReplicationGroup | undefined = current.replicationGroups[id];
     if (!was) {
       // Same template resource under another id: ReplicationGroupId changed, which replaces the group.
-      const renamed = Object.values(current.replicationGroups).find((d) => d.spec.origin.logicalId === g.origin.logicalId && !desired.some((x) => x.replicationGroupId === d.replicationGroupId));
+      const stillWanted = (d: DeployedReplicationGroup) => desired.some((x) => x.replicationGroupId === d.replicationGroupId);
+      const renamed = Object.values(current.replicationGroups).find((d) => d.spec.origin.logicalId === g.origin.logicalId && !stillWanted(d));
       if (renamed) {
         handled.add(renamed.replicationGroupId);
-        out.push({ ...base, kind: 'replace-replication-group', replicationGroupId: renamed.replicationGroupId, desired: g, changes: [{ property: 'ReplicationGroupId', from: renamed.replicationGroupId, to: id }], summary: `replace replication group ${renamed.replicationGroupId} with ${id} (ReplicationGroupId requires replacement; data is not carried over)` });
+        out.push({
+          ...base,
+          kind: 'replace-replication-group',
+          replicationGroupId: renamed.replicationGroupId,
+          desired: g,
+          changes: [{ property: 'ReplicationGroupId', field: 'replicationGroupId', from: renamed.replicationGroupId, to: id }],
+          ...snapshotFirst(renamed),
+          summary: `replace replication group ${renamed.replicationGroupId} with ${id} (ReplicationGroupId requires replacement; data is not carried over)`,
+        });
         continue;
       }
       out.push({ ...base, kind: 'create-replication-group', desired: g, summary: `create replication group ${id}: ${describeShape(g)}` });
@@ -184,7 +193,15 @@ function planReplicationGroups(desired: ReplicationGroupDesired[], current: Depl
     handled.add(id);
     const diff = diffReplicationGroup(was.spec, g);
     if (diff.replace.length > 0) {
-      out.push({ ...base, kind: 'replace-replication-group', replicationGroupId: id, desired: g, changes: [...diff.replace, ...diff.modify, ...diff.rolling], summary: `replace replication group ${id}: ${names(diff.replace)} requires replacement (data is not carried over)` });
+      out.push({
+        ...base,
+        kind: 'replace-replication-group',
+        replicationGroupId: id,
+        desired: g,
+        changes: [...diff.replace, ...diff.modify, ...diff.rolling],
+        ...snapshotFirst(was),
+        summary: `replace replication group ${id}: ${names(diff.replace)} requires replacement (data is not carried over)`,
+      });
       continue;
     }
     // Replica counts of cluster-mode-disabled groups go by the nodes that run.
@@ -215,14 +232,19 @@ function planReplicationGroups(desired: ReplicationGroupDesired[], current: Depl
   return out;
 }
 
+/** CloudFormation snapshots a group it replaces when its UpdateReplacePolicy is Snapshot. */
+function snapshotFirst(was: DeployedReplicationGroup): { snapshotBeforeDelete?: boolean } {
+  return was.spec.updateReplacePolicy === 'Snapshot' ? { snapshotBeforeDelete: true } : {};
+}
+
 function describeShape(g: ReplicationGroupDesired): string {
   const nodes = g.nodeGroups.reduce((n, s) => n + 1 + s.replicaCount, 0);
   const shards = g.clusterMode === 'enabled' ? `${g.numNodeGroups} shard(s), ` : '';
   return `${g.engine} ${g.engineVersion} ${g.nodeType}, ${shards}${nodes} node(s)${g.multiAz ? ', Multi-AZ' : ''}`;
 }
 
-function changed(entries: Array<[string, unknown, unknown]>): PropertyChange[] {
-  return entries.filter(([, a, b]) => !sameValue(a, b)).map(([property, from, to]) => ({ property, from, to }));
+function changed(entries: Array<[string, string, unknown, unknown]>): PropertyChange[] {
+  return entries.filter(([, , a, b]) => !sameValue(a, b)).map(([property, field, from, to]) => ({ property, field, from, to }));
 }
 
 function names(changes: PropertyChange[]): string {

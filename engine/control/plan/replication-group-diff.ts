@@ -39,7 +39,10 @@ const FIELDS: Partial<Record<keyof ReplicationGroupDesired, FieldRule>> = {
   snapshotWindow: { property: 'SnapshotWindow', effect: 'modify' },
   maintenanceWindow: { property: 'PreferredMaintenanceWindow', effect: 'modify' },
   snapshottingClusterId: { property: 'SnapshottingClusterId', effect: 'modify' },
-  finalSnapshotName: { property: 'DeletionPolicy', effect: 'modify' },
+  // Template-level policies: nothing changes on the nodes, the new spec is only recorded.
+  finalSnapshotName: { property: 'Metadata.cdk-elasticache:FinalSnapshotName', effect: 'modify' },
+  deletionPolicy: { property: 'DeletionPolicy', effect: 'modify' },
+  updateReplacePolicy: { property: 'UpdateReplacePolicy', effect: 'modify' },
   snapshotName: { property: 'SnapshotName', effect: 'replace' },
   snapshotArns: { property: 'SnapshotArns', effect: 'replace' },
   notificationTopicArn: { property: 'NotificationTopicArn', effect: 'modify' },
@@ -86,20 +89,20 @@ export function diffReplicationGroup(current: ReplicationGroupDesired, desired: 
     const from = current[field];
     const to = desired[field];
     if (sameValue(from, to)) continue;
-    const change = rule.secret ? { property: rule.property, from: masked(from), to: masked(to) } : { property: rule.property, from, to };
+    const change = { property: rule.property, field, from: rule.secret ? masked(from) : from, to: rule.secret ? masked(to) : to };
     out[rule.effect === 'replicas' ? 'modify' : rule.effect].push(change);
   }
 
   // Engine: redis → valkey is an in-place upgrade; anything else replaces the group.
   if (current.engine !== desired.engine) {
-    const change = { property: 'Engine', from: current.engine, to: desired.engine };
+    const change = { property: 'Engine', field: 'engine', from: current.engine, to: desired.engine };
     if (current.engine === 'redis' && desired.engine === 'valkey') out.rolling.push(change);
     else out.replace.push(change);
   }
 
   // AuthToken: adding one replaces the group; changing it rotates; removing it is a modification.
   if (current.authToken !== desired.authToken) {
-    const change = { property: 'AuthToken', from: masked(current.authToken), to: masked(desired.authToken) };
+    const change = { property: 'AuthToken', field: 'authToken', from: masked(current.authToken), to: masked(desired.authToken) };
     if (current.authToken === undefined) out.replace.push(change);
     else out.modify.push(change);
   }
@@ -107,17 +110,23 @@ export function diffReplicationGroup(current: ReplicationGroupDesired, desired: 
   // Replica counts: ReplicasPerNodeGroup is a replacement in CloudFormation, NumCacheClusters is not.
   const usesPerNodeGroup = (g: ReplicationGroupDesired) => g.origin.properties.includes('ReplicasPerNodeGroup');
   if (current.replicasPerNodeGroup !== desired.replicasPerNodeGroup && usesPerNodeGroup(current) && usesPerNodeGroup(desired)) {
-    out.replace.push({ property: 'ReplicasPerNodeGroup', from: current.replicasPerNodeGroup, to: desired.replicasPerNodeGroup });
+    out.replace.push({ property: 'ReplicasPerNodeGroup', field: 'replicasPerNodeGroup', from: current.replicasPerNodeGroup, to: desired.replicasPerNodeGroup });
   }
 
   // Shards (cluster mode enabled): resharding online with UseOnlineResharding, else replacement.
-  const layout = (g: ReplicationGroupDesired) => g.nodeGroups.map((n) => ({ id: n.nodeGroupId, slots: n.slots, replicas: n.replicaCount, az: n.primaryAvailabilityZone, replicaAzs: n.replicaAvailabilityZones }));
+  const layout = (g: ReplicationGroupDesired) => g.nodeGroups.map((n) => ({
+    id: n.nodeGroupId,
+    slots: n.slots,
+    replicas: n.replicaCount,
+    az: n.primaryAvailabilityZone,
+    replicaAzs: n.replicaAvailabilityZones,
+  }));
   if (desired.clusterMode === 'enabled' && current.clusterMode === 'enabled') {
     const changes: PropertyChange[] = [];
-    if (current.numNodeGroups !== desired.numNodeGroups) changes.push({ property: 'NumNodeGroups', from: current.numNodeGroups, to: desired.numNodeGroups });
+    if (current.numNodeGroups !== desired.numNodeGroups) changes.push({ property: 'NumNodeGroups', field: 'numNodeGroups', from: current.numNodeGroups, to: desired.numNodeGroups });
     const explicit = (g: ReplicationGroupDesired) => g.origin.properties.includes('NodeGroupConfiguration');
     if ((explicit(current) || explicit(desired)) && !sameValue(layout(current), layout(desired)) && !usesPerNodeGroupOnly(current, desired)) {
-      changes.push({ property: 'NodeGroupConfiguration', from: layout(current), to: layout(desired) });
+      changes.push({ property: 'NodeGroupConfiguration', field: 'nodeGroups', from: layout(current), to: layout(desired) });
     }
     if (changes.length > 0) (desired.useOnlineResharding ? out.shards : out.replace).push(...changes);
   }
@@ -129,6 +138,9 @@ function usesPerNodeGroupOnly(current: ReplicationGroupDesired, desired: Replica
   if (current.nodeGroups.length !== desired.nodeGroups.length) return false;
   return current.nodeGroups.every((n, i) => {
     const d = desired.nodeGroups[i];
-    return n.nodeGroupId === d.nodeGroupId && n.slots === d.slots && sameValue(n.primaryAvailabilityZone, d.primaryAvailabilityZone) && sameValue(n.replicaAvailabilityZones, d.replicaAvailabilityZones);
+    return n.nodeGroupId === d.nodeGroupId
+      && n.slots === d.slots
+      && sameValue(n.primaryAvailabilityZone, d.primaryAvailabilityZone)
+      && sameValue(n.replicaAvailabilityZones, d.replicaAvailabilityZones);
   }) && current.origin.properties.includes('ReplicasPerNodeGroup');
 }

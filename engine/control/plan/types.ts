@@ -221,14 +221,28 @@ export interface DeployedState {
 
 /** An empty state (nothing deployed yet). */
 export function emptyState(region = 'us-east-1', accountId = '000000000000'): DeployedState {
-  return { version: 1, region, accountId, replicationGroups: {}, parameterGroups: {}, subnetGroups: {}, users: {}, userGroups: {}, snapshots: [], events: [] };
+  return {
+    version: 1,
+    region,
+    accountId,
+    replicationGroups: {},
+    parameterGroups: {},
+    subnetGroups: {},
+    users: {},
+    userGroups: {},
+    snapshots: [],
+    events: [],
+  };
 }
 
 // ---- Plan ----
 
-/** One property changing, by its template name. */
+/** One property changing. */
 export interface PropertyChange {
+  /** The template's name for it (`CacheParameterGroupName`), for people. */
   readonly property: string;
+  /** The model's field (`parameterGroupName`, a key of ReplicationGroupDesired / UserDesired ...), for code. */
+  readonly field?: string;
   readonly from: unknown;
   readonly to: unknown;
 }
@@ -279,8 +293,17 @@ export type PlanAction =
   | (ActionBase & { readonly kind: 'rolling-replace-nodes'; readonly replicationGroupId: string; readonly desired: ReplicationGroupDesired; readonly changes: PropertyChange[] })
   /** Shard count or slot layout (cluster mode enabled, UpdatePolicy UseOnlineResharding): reshard online. */
   | (ActionBase & { readonly kind: 'modify-shard-configuration'; readonly replicationGroupId: string; readonly desired: ReplicationGroupDesired; readonly changes: PropertyChange[] })
-  /** A property CloudFormation replaces on: delete the old group, create the new one (data is not carried over). */
-  | (ActionBase & { readonly kind: 'replace-replication-group'; readonly replicationGroupId: string; readonly desired: ReplicationGroupDesired; readonly changes: PropertyChange[] })
+  /**
+   * A property CloudFormation replaces on: delete the old group, create the new one (data is not carried
+   * over). `snapshotBeforeDelete`: the old group's UpdateReplacePolicy is Snapshot, so snapshot it first.
+   */
+  | (ActionBase & {
+    readonly kind: 'replace-replication-group';
+    readonly replicationGroupId: string;
+    readonly desired: ReplicationGroupDesired;
+    readonly changes: PropertyChange[];
+    readonly snapshotBeforeDelete?: boolean;
+  })
   | (ActionBase & { readonly kind: 'delete-replication-group'; readonly replicationGroupId: string; readonly finalSnapshotName?: string });
 
 export type PlanActionKind = PlanAction['kind'];

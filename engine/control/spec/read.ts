@@ -68,9 +68,22 @@ export function readSpec(specPath: string, options: ReadSpecOptions = {}): Deplo
   } catch (e) {
     throw new SpecError((e as Error).message);
   }
-  const stackName = options.stackName ?? stackNameOfFile(specPath);
+  // A template inside a cloud assembly takes its stack's name and environment from the manifest.
+  const stack = assemblyStackOf(specPath);
+  const stackName = options.stackName ?? stack?.stackName ?? stackNameOfFile(specPath);
   const source: SpecSource = { kind: parsed.format === 'json' ? 'cloudformation-json' : 'cloudformation-yaml', path: specPath, templatePath: specPath };
-  return readTemplate(parsed.template, source, stackName, options.region ?? DEFAULT_REGION, options.accountId ?? DEFAULT_ACCOUNT, options);
+  const region = stack?.region ?? options.region ?? DEFAULT_REGION;
+  return readTemplate(parsed.template, source, stackName, region, stack?.account ?? options.accountId ?? DEFAULT_ACCOUNT, options);
+}
+
+function assemblyStackOf(file: string): ReturnType<typeof listAssemblyStacks>[number] | undefined {
+  const dir = path.dirname(path.resolve(file));
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) return undefined;
+  try {
+    return listAssemblyStacks(dir).find((s) => path.resolve(s.templateFile) === path.resolve(file));
+  } catch {
+    return undefined; // not a readable manifest: read the file as a plain template
+  }
 }
 
 function stackNameOfFile(file: string): string {
@@ -80,7 +93,9 @@ function stackNameOfFile(file: string): string {
 }
 
 function countElastiCache(template: Template): number {
-  return Object.values(template.Resources ?? {}).filter((r) => String(r?.Type).startsWith('AWS::ElastiCache::')).length;
+  const resources = template.Resources;
+  if (typeof resources !== 'object' || resources === null || Array.isArray(resources)) return 0;
+  return Object.values(resources).filter((r) => String(r?.Type).startsWith('AWS::ElastiCache::')).length;
 }
 
 function readCloudAssembly(dir: string, options: ReadSpecOptions): DeploymentSpec {
@@ -130,14 +145,22 @@ export function readTemplate(
   const azs = options.availabilityZones ?? ['a', 'b', 'c'].map((l) => `${region}${l}`);
   const ctx = new TemplateContext(template, stackName, region, accountId, azs, options, env);
   const sink = new ProblemSink();
-  if (typeof template.Resources !== 'object' || template.Resources === null) {
+  const resources = template.Resources;
+  if (typeof resources !== 'object' || resources === null || Array.isArray(resources)) {
     sink.add(undefined, { rule: 'SPEC-READ', message: `${source.templatePath} has no Resources section`, fix: 'give a CloudFormation template with ElastiCache resources', severity: 'error' });
+  } else if (countElastiCache(template) === 0) {
+    sink.add(undefined, {
+      rule: 'SPEC-EMPTY',
+      message: `${source.templatePath} declares no AWS::ElastiCache::* resource; deploying it removes whatever an earlier deploy created`,
+      fix: 'check that this is the template (or --stack) you meant',
+      severity: 'warning',
+    });
   }
   checkTransform(template, sink);
   const secrets: SecretSources = { supplied: options.secrets ?? {}, env, templateSecrets: ctx.templateSecrets() };
 
   const created: Array<[string, NonNullable<Template['Resources']>[string]]> = [];
-  for (const [logicalId, res] of Object.entries(template.Resources ?? {})) {
+  for (const [logicalId, res] of Object.entries(Array.isArray(resources) ? {} : resources ?? {})) {
     if (typeof res !== 'object' || res === null || typeof res.Type !== 'string') {
       sink.add(undefined, { rule: 'SPEC-READ', message: `resource ${logicalId} has no Type`, fix: 'give every resource a Type', severity: 'error' });
       continue;
@@ -150,7 +173,8 @@ export function readTemplate(
     if (c) created.push([logicalId, res]);
   }
 
-  const readerOf = (logicalId: string, res: { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }): PropertyReader | undefined => {
+  type ResourceLike = { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> };
+  const readerOf = (logicalId: string, res: ResourceLike): PropertyReader | undefined => {
     const resolved = ctx.resolver.resolve(res.Properties ?? {});
     const constructPath = res.Metadata?.['aws:cdk:path'];
     const origin: ResourceOrigin = {
@@ -264,6 +288,7 @@ export function readTemplate(
         subnetGroups: sgByName,
         availabilityZones: azs,
         deletionPolicy: (res as { DeletionPolicy?: string }).DeletionPolicy,
+        updateReplacePolicy: (res as { UpdateReplacePolicy?: string }).UpdateReplacePolicy,
         metadata: res.Metadata,
         updatePolicy: res.UpdatePolicy,
       }),

@@ -31,7 +31,16 @@ function fromViolation(origin: ResourceOrigin, v: Violation, property: string): 
 }
 
 function problem(origin: ResourceOrigin, property: string, rule: string, message: string, fix: string, severity: 'error' | 'warning' = 'error'): Problem {
-  return { logicalId: origin.logicalId, resourceType: origin.type, ...(origin.constructPath ? { constructPath: origin.constructPath } : {}), property, rule, message, fix, severity };
+  return {
+    logicalId: origin.logicalId,
+    resourceType: origin.type,
+    ...(origin.constructPath ? { constructPath: origin.constructPath } : {}),
+    property,
+    rule,
+    message,
+    fix,
+    severity,
+  };
 }
 
 /**
@@ -89,7 +98,9 @@ export function validateSpec(spec: DeploymentSpec): Problem[] {
       }
     });
     // With members missing, the group's own rules (default user, engines) would judge a partial list.
-    const groupProblems = dangling ? validateIdentifierOnly(g.userGroupId) : validateUserGroup(RESOLVED, { userGroupId: g.userGroupId, engine: g.engine, users: members });
+    const groupProblems = dangling
+      ? validateIdentifierOnly(g.userGroupId)
+      : validateUserGroup(RESOLVED, { userGroupId: g.userGroupId, engine: g.engine, users: members });
     for (const v of groupProblems) {
       out.push(fromViolation(g.origin, v, userGroupProperty(v.property)));
     }

@@ -20,6 +20,7 @@ export interface ReplicationGroupLookups {
   readonly subnetGroups: ReadonlyMap<string, SubnetGroupDesired>;
   readonly availabilityZones: string[];
   readonly deletionPolicy?: string;
+  readonly updateReplacePolicy?: string;
   readonly metadata?: Record<string, unknown>;
   readonly updatePolicy?: Record<string, unknown>;
 }
@@ -42,7 +43,9 @@ export function readReplicationGroup(p: PropertyReader, id: string, generatedId:
   const engineVersion = p.string('EngineVersion') ?? versions[versions.length - 1];
   const parameterGroupName = p.string('CacheParameterGroupName')?.toLowerCase();
   const customGroup = parameterGroupName ? look.parameterGroups.get(parameterGroupName) : undefined;
-  const groupClusterEnabled = customGroup ? clusterEnabledOf(customGroup.parameters) : parameterGroupName ? clusterEnabledOf(parameterGroupName) : undefined;
+  const groupClusterEnabled = customGroup
+    ? clusterEnabledOf(customGroup.parameters)
+    : parameterGroupName ? clusterEnabledOf(parameterGroupName) : undefined;
 
   const numNodeGroupsGiven = p.number('NumNodeGroups');
   const configs = p.objects('NodeGroupConfiguration');
@@ -117,6 +120,8 @@ export function readReplicationGroup(p: PropertyReader, id: string, generatedId:
     securityGroupIds: p.strings('SecurityGroupIds', { quiet: true }) ?? [],
     tags: p.tags(),
     ...(look.updatePolicy?.UseOnlineResharding === true || look.updatePolicy?.UseOnlineResharding === 'true' ? { useOnlineResharding: true } : {}),
+    ...opt('deletionPolicy', policy(look.deletionPolicy)),
+    ...opt('updateReplacePolicy', policy(look.updateReplacePolicy)),
   };
 }
 
@@ -154,7 +159,8 @@ function readLogDelivery(p: PropertyReader): LogDeliveryConfig[] {
   return (p.objects('LogDeliveryConfigurations') ?? []).map((l, i) => {
     const at = `LogDeliveryConfigurations[${i}]`;
     const r = p.nested(l, at);
-    const details = (l.DestinationDetails ?? {}) as { CloudWatchLogsDetails?: { LogGroup?: unknown }; KinesisFirehoseDetails?: { DeliveryStream?: unknown } };
+    type Details = { CloudWatchLogsDetails?: { LogGroup?: unknown }; KinesisFirehoseDetails?: { DeliveryStream?: unknown } };
+    const details = (l.DestinationDetails ?? {}) as Details;
     const destination = details.CloudWatchLogsDetails?.LogGroup ?? details.KinesisFirehoseDetails?.DeliveryStream;
     return {
       logType: r.string(`${at}.LogType`) ?? '',
@@ -163,6 +169,10 @@ function readLogDelivery(p: PropertyReader): LogDeliveryConfig[] {
       ...opt('destination', typeof destination === 'string' ? destination : undefined),
     };
   });
+}
+
+function policy(v: string | undefined): 'Delete' | 'Snapshot' | 'Retain' | undefined {
+  return v === 'Delete' || v === 'Snapshot' || v === 'Retain' ? v : undefined;
 }
 
 /** `{ key: value }` when value is defined, else `{}` (keeps undefined keys out of the model). */
