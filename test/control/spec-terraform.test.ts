@@ -44,7 +44,7 @@ test('the same shape reads to the same model from CloudFormation and from Terraf
   expect(validateSpec(cfn)).toEqual([]);
   const shape = (s: typeof tf) => {
     // Names (generated differently) and the final snapshot (a CloudFormation removal policy) aside.
-    const omit = ['origin', 'availabilityZones', 'subnetGroupName', 'parameterGroupName', 'securityGroupIds', 'finalSnapshotName', 'useOnlineResharding', 'generatedId', 'tags', 'userGroupIds', 'description'];
+    const omit = ['origin', 'availabilityZones', 'subnetGroupName', 'parameterGroupName', 'securityGroupIds', 'finalSnapshotName', 'useOnlineResharding', 'generatedId', 'tags', 'userGroupIds', 'description', 'deletionPolicy', 'updateReplacePolicy'];
     return Object.fromEntries(Object.entries(s.replicationGroups[0]).filter(([k]) => !omit.includes(k)));
   };
   expect(shape(tf)).toEqual(shape(cfn));
@@ -168,6 +168,7 @@ test('what people write: variables, locals, data sources, count, for_each, rando
     transitEncryption: true,
     atRestEncryption: false,
     finalSnapshotName: 'shop-final',
+    deletionPolicy: 'Snapshot',
     tags: { team: 'shop' },
     origin: { logicalId: 'aws_elasticache_replication_group.main', type: 'aws_elasticache_replication_group' },
   });
@@ -179,7 +180,7 @@ test('what people write: variables, locals, data sources, count, for_each, rando
   expect(again.replicationGroups.find((g) => g.replicationGroupId === 'shop-cache')?.authToken).toBe(main.authToken);
 
   expect(byId['team-red']).toMatchObject({ description: 'cache of red', origin: { logicalId: 'aws_elasticache_replication_group.per_team["red"]' }, numNodeGroups: 1, replicasPerNodeGroup: 0 });
-  expect(byId['numbered-1']).toMatchObject({ engine: 'valkey', atRestEncryption: true, origin: { logicalId: 'aws_elasticache_replication_group.numbered[1]' } });
+  expect(byId['numbered-1']).toMatchObject({ engine: 'valkey', atRestEncryption: true, deletionPolicy: 'Delete', origin: { logicalId: 'aws_elasticache_replication_group.numbered[1]' } });
   expect(spec.userGroups).toEqual([expect.objectContaining({ userGroupId: 'shop-users', userIds: ['shop-default', 'app'] })]);
   expect(spec.users.find((u) => u.userId === 'shop-default')?.authenticationType).toBe('no-password-required');
   expect(spec.parameterGroups[0]).toMatchObject({ name: 'shop-params', family: 'redis7', description: 'Managed by Terraform', parameters: { 'cluster-enabled': 'yes', 'maxmemory-policy': 'allkeys-lfu' } });

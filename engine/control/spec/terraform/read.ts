@@ -222,7 +222,10 @@ export function readTerraformConfig(config: Json, source: SpecSource, stackName:
       parameterGroups: pgByName,
       subnetGroups: sgByName,
       availabilityZones: ctx.availabilityZones,
-      ...(typeof finalSnapshot === 'string' ? { deletionPolicy: 'Snapshot', metadata: { [FINAL_SNAPSHOT_METADATA]: finalSnapshot.toLowerCase() } } : {}),
+      // Terraform deletes a group (on destroy or replacement) with a final snapshot only when it is named.
+      ...(typeof finalSnapshot === 'string'
+        ? { deletionPolicy: 'Snapshot', updateReplacePolicy: 'Snapshot', metadata: { [FINAL_SNAPSHOT_METADATA]: finalSnapshot.toLowerCase() } }
+        : { deletionPolicy: 'Delete', updateReplacePolicy: 'Delete' }),
     });
     replicationGroups.push(rg);
     if (rg.globalReplicationGroupId) {
