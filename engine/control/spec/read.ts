@@ -28,6 +28,7 @@ import { readUser, readUserGroup } from './readers/users';
 import { SecretSources } from './secrets';
 import { TemplateContext } from './template-context';
 import { readTemplateFile, Template } from './template-file';
+import { isTerraformSpec, readTerraformSpec, TerraformSpecError } from './terraform/read';
 
 /** A spec that cannot be read at all (no such file, not a template, ambiguous stack). */
 export class SpecError extends Error {
@@ -41,7 +42,8 @@ export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_ACCOUNT = '000000000000';
 
 /**
- * Reads a deployment spec from a cdk.out folder or a CloudFormation template (JSON or YAML).
+ * Reads a deployment spec from a cdk.out folder, a CloudFormation template (JSON or YAML), or
+ * Terraform JSON (a cdktf.out folder or a `*.tf.json` file, see terraform/read.ts).
  * Fatal problems (no such file, ambiguous stack) throw a SpecError; everything else is
  * collected in `spec.problems` so validateSpec can list every problem at once.
  */
@@ -52,10 +54,14 @@ export function readSpec(specPath: string, options: ReadSpecOptions = {}): Deplo
   } catch {
     throw new SpecError(`${specPath}: no such file or folder (give a cdk.out folder or a CloudFormation template)`);
   }
-  if (stat.isDirectory()) return readCloudAssembly(specPath, options);
-  if (/\.tf\.json$/.test(specPath)) {
-    throw new SpecError(`${specPath} is a Terraform configuration; only CloudFormation templates and cdk.out folders are read so far`);
+  if (isTerraformSpec(specPath)) {
+    try {
+      return readTerraformSpec(specPath, options, { region: DEFAULT_REGION, accountId: DEFAULT_ACCOUNT });
+    } catch (e) {
+      throw e instanceof TerraformSpecError ? new SpecError(e.message) : e;
+    }
   }
+  if (stat.isDirectory()) return readCloudAssembly(specPath, options);
   let parsed: ReturnType<typeof readTemplateFile>;
   try {
     parsed = readTemplateFile(specPath);

@@ -15,6 +15,7 @@ import {
   userGroupProperty,
   userProperty,
 } from './property-names';
+import { terraformNames } from './terraform/read';
 
 function fromViolation(origin: ResourceOrigin, v: Violation, property: string): Problem {
   return {
@@ -127,7 +128,8 @@ export function validateSpec(spec: DeploymentSpec): Problem[] {
     }, RESOLVED);
     for (const v of vs) out.push(fromViolation(gd.origin, v, globalDatastoreProperty(v.property)));
   }
-  return out;
+  // Terraform resources: name each property as the configuration writes it (terraform/read.ts).
+  return spec.source.kind === 'terraform-json' ? terraformNames(out) : out;
 }
 
 function validateIdentifierOnly(userGroupId: string): Violation[] {
