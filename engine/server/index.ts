@@ -7,6 +7,7 @@ import { hashCommands } from './commands/hash';
 import { hyperloglogCommands } from './commands/hyperloglog';
 import { keyCommands } from './commands/keys';
 import { listCommands } from './commands/list';
+import { persistenceCommands } from './commands/persistence';
 import { pubsubCommands } from './commands/pubsub';
 import { scriptingCommands } from './commands/scripting';
 import { setCommands } from './commands/set';
@@ -16,6 +17,7 @@ import { transactionCommands } from './commands/transaction';
 import { zsetCommands } from './commands/zset';
 import { Config } from './config';
 import { installEviction } from './evict';
+import { installPersistence } from './persistence';
 import { Server } from './server';
 
 /** Every command module of the node, in one place (the command table is built from these). */
@@ -37,6 +39,7 @@ export const COMMAND_MODULES = [
   listCommands,
   hashCommands,
   setCommands,
+  persistenceCommands,
 ];
 
 /** A node with every command module registered. */
@@ -45,6 +48,7 @@ export function createServer(config: Config): Server {
   for (const m of COMMAND_MODULES) server.commands.register(m);
   installEviction(server);
   installAdmin(server);
+  installPersistence(server);
   return server;
 }
 
