@@ -43,6 +43,11 @@ export interface LoadProgress {
   doneKeys: number;
 }
 
+/** Under a per-key delay (rdb-key-save-delay, key-load-delay), keys handled per timer tick of max(1 ms, delay). */
+function keysPerTick(delayUs: number): number {
+  return delayUs > 0 ? Math.max(1, Math.floor(1000 / delayUs)) : Infinity;
+}
+
 const registry = new WeakMap<Server, Persistence>();
 
 /** The persistence state of a node (undefined if it has none installed). */
@@ -182,11 +187,11 @@ export class Persistence {
   private slice(bg: Background): void {
     if (bg.aborted) return;
     bg.timer = undefined;
-    // rdb-key-save-delay (µs per key, as in Valkey, for tests): one key per timer tick
+    // rdb-key-save-delay (µs per key, as in Valkey; for tests): about 1000/delay keys per 1 ms timer tick
     const delayUs = this.server.config.getNumber('rdb-key-save-delay');
     let done: boolean;
     try {
-      done = bg.snap.step(bg.writer, bg.aux, delayUs > 0 ? 1 : Infinity, performance.now() + SLICE_MS, () => performance.now());
+      done = bg.snap.step(bg.writer, bg.aux, keysPerTick(delayUs), performance.now() + SLICE_MS, () => performance.now());
     } catch (e) {
       this.bgsaveDone(bg, e as Error);
       return;
@@ -377,7 +382,7 @@ export class Persistence {
         entries[i] = undefined as never; // the parsed copy goes as it is installed
         this.loadProgress!.doneKeys++;
         if (delayUs > 0) {
-          await new Promise((r) => setTimeout(r, Math.max(1, delayUs / 1000)));
+          if (this.loadProgress!.doneKeys % keysPerTick(delayUs) === 0) await new Promise((r) => setTimeout(r, Math.max(1, delayUs / 1000)));
         } else if ((i & 255) === 0 && performance.now() >= deadline) {
           await new Promise((r) => setImmediate(r));
           deadline = performance.now() + LOAD_SLICE_MS;
