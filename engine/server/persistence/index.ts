@@ -17,6 +17,8 @@ import { SnapshotFile } from './snapshot-file';
 
 /** Longest a BGSAVE slice keeps the event loop, ms. */
 const SLICE_MS = 2;
+/** BGSAVE bytes queued for the disk before the walk waits for them. */
+const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 /** Longest a loading slice keeps the event loop, ms. */
 const LOAD_SLICE_MS = 5;
 /** After a failed BGSAVE the schedule waits this long before trying again (Valkey's CONFIG_BGSAVE_RETRY_DELAY). */
@@ -33,6 +35,10 @@ interface Background {
   readonly aux: Record<string, string | number>;
   timer: NodeJS.Immediate | NodeJS.Timeout | undefined;
   aborted: boolean;
+  /** Slices run, their total and longest time (ms), for the log. */
+  slices: number;
+  sliceMs: number;
+  sliceMax: number;
 }
 
 /** Loading progress (INFO loading_* fields). */
@@ -161,6 +167,7 @@ export class Persistence {
       this.updateWriteGuard();
       return true;
     }
+    file.background = true;
     const snap = new Snapshot(server.dbs, librarySources(server));
     snap.attach(server);
     const bg: Background = {
@@ -171,6 +178,9 @@ export class Persistence {
       aux: this.aux(),
       timer: undefined,
       aborted: false,
+      slices: 0,
+      sliceMs: 0,
+      sliceMax: 0,
     };
     this.bg = bg;
     this.bgsaveScheduled = false;
@@ -187,11 +197,21 @@ export class Persistence {
   private slice(bg: Background): void {
     if (bg.aborted) return;
     bg.timer = undefined;
+    if (bg.file.queuedBytes > MAX_QUEUED_BYTES) {
+      // the disk is behind: wait for the writes instead of holding more of the file in memory
+      void bg.file.drained().then(() => this.schedule(bg, 0));
+      return;
+    }
     // rdb-key-save-delay (µs per key, as in Valkey; for tests): about 1000/delay keys per 1 ms timer tick
     const delayUs = this.server.config.getNumber('rdb-key-save-delay');
     let done: boolean;
+    const t0 = performance.now();
     try {
-      done = bg.snap.step(bg.writer, bg.aux, keysPerTick(delayUs), performance.now() + SLICE_MS, () => performance.now());
+      done = bg.snap.step(bg.writer, bg.aux, keysPerTick(delayUs), t0 + SLICE_MS, () => performance.now());
+      const took = performance.now() - t0;
+      bg.slices++;
+      bg.sliceMs += took;
+      if (took > bg.sliceMax) bg.sliceMax = took;
     } catch (e) {
       this.bgsaveDone(bg, e as Error);
       return;
@@ -221,7 +241,7 @@ export class Persistence {
       this.lastSave = Math.floor(Date.now() / 1000);
       this.saves++;
       server.dirty = Math.max(0, server.dirty - bg.dirtyAtStart);
-      server.log.notice(`DB saved on disk (${bg.snap.keysProcessed} keys, ${bg.file.bytes} bytes, copy-on-write peak ${bg.snap.cowPeak} bytes)`);
+      server.log.notice(`DB saved on disk (${bg.snap.keysProcessed} keys, ${bg.file.bytes} bytes, copy-on-write peak ${bg.snap.cowPeak} bytes; ${bg.slices} slices, mean ${(bg.sliceMs / Math.max(1, bg.slices)).toFixed(2)} ms, longest ${bg.sliceMax.toFixed(1)} ms)`);
       server.log.notice('Background saving terminated with success');
     }
     this.updateWriteGuard();

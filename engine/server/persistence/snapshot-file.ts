@@ -19,6 +19,15 @@ export class SnapshotFile {
   public bytes = 0;
   private fd: number | undefined;
   private readonly enc: Encryptor | undefined;
+  /** Background mode: chunks queue here and go to the file with async writes (libuv's pool). */
+  private readonly queue: Buffer[] = [];
+  private writing = false;
+  private error: Error | undefined;
+  private drainWaiters: Array<() => void> = [];
+  /** Bytes queued and not yet written (background mode). */
+  public queuedBytes = 0;
+  /** Set for BGSAVE: writes do not block the event loop. */
+  public background = false;
 
   constructor(public readonly dir: string, filename: string, key: Buffer | undefined, tempName = `temp-${process.pid}.rdb`) {
     this.finalPath = path.resolve(dir, filename);
@@ -36,9 +45,50 @@ export class SnapshotFile {
   }
 
   private put(data: Buffer): void {
+    if (this.error) throw this.error;
+    if (this.background) {
+      this.queue.push(data);
+      this.queuedBytes += data.length;
+      this.pump();
+      return;
+    }
     let off = 0;
     while (off < data.length) off += fs.writeSync(this.fd!, data, off, data.length - off);
     this.bytes += data.length;
+  }
+
+  private pump(): void {
+    if (this.writing || this.fd === undefined) return;
+    const data = this.queue.shift();
+    if (!data) {
+      for (const w of this.drainWaiters.splice(0)) w();
+      return;
+    }
+    this.writing = true;
+    const writeFrom = (off: number) => {
+      fs.write(this.fd!, data, off, data.length - off, null, (err, n) => {
+        if (err) {
+          this.error = err;
+          this.writing = false;
+          this.queue.length = 0;
+          this.queuedBytes = 0;
+          for (const w of this.drainWaiters.splice(0)) w();
+          return;
+        }
+        this.bytes += n;
+        if (off + n < data.length) return writeFrom(off + n);
+        this.queuedBytes -= data.length;
+        this.writing = false;
+        this.pump();
+      });
+    };
+    writeFrom(0);
+  }
+
+  /** Resolves when the queue is written (or a write failed: `commit` reports it). */
+  public drained(): Promise<void> {
+    if (!this.writing && this.queue.length === 0) return Promise.resolve();
+    return new Promise((r) => this.drainWaiters.push(r));
   }
 
   /** Completes the file without yielding (SAVE, shutdown). */
@@ -54,6 +104,8 @@ export class SnapshotFile {
   /** Completes the file; the fsyncs run on libuv's thread pool, so clients are served meanwhile. */
   public async commit(): Promise<void> {
     if (this.enc) this.put(this.enc.final());
+    await this.drained();
+    if (this.error) throw this.error;
     const fd = this.fd!;
     await fsyncAsync(fd);
     await closeAsync(fd);

@@ -4,19 +4,22 @@
  * the moment the snapshot started (T0).
  *
  * How it stays point-in-time:
- * - At T0 each database's key order is fixed as an array of the key strings (references to the
- *   strings the keyspace already holds, 8 bytes per key, no copies; ~9 ms per million keys). The
- *   walk goes through that array, so every T0 key is visited exactly once whatever is deleted,
- *   re-created or inserted meanwhile (a JS Map cannot tell where a live iterator stands, and
- *   without that a key deleted during the walk could be written twice or not at all).
  * - Copy-on-write per key: before a key first changes during the snapshot (Db.set/delete/
  *   setExpire/persist, and before any `write` command, served blocked command or script command
  *   touches its keys), its T0 value and expiry are kept: strings by reference (they are
- *   immutable), other types serialized (encodeValue). A key absent at T0 is marked new and
- *   skipped. Later changes to a touched key cost nothing more.
+ *   immutable), other types serialized (encodeValue). A key absent at T0 is marked new. Later
+ *   changes to a touched key cost nothing more.
+ * - The walk follows each database's live Map iterator and writes only untouched keys (their
+ *   live value is the T0 value), remembering which (an array of references to the key strings
+ *   the keyspace holds, 8 bytes per key, built as it goes: no stall at T0). Keys created after
+ *   T0 are marked new and skipped. A touched key may have been written before it was touched, or
+ *   not (a JS Map cannot tell where a live iterator stands, and a deleted key is gone from it):
+ *   so touched keys are left to the end, where one pass over the written-keys array finds those
+ *   already written; the T0 copies of the others are written then. Every T0 key is written
+ *   exactly once.
  * - FLUSHDB/FLUSHALL hand the emptied maps to the snapshot (Db.clear via `takeMaps`); SWAPDB
  *   moves the maps between databases, and the snapshot follows the maps, not the Db objects.
- * Extra memory: the key arrays plus the copies of keys changed during the snapshot
+ * Extra memory: the written-keys arrays plus the copies of keys changed during the snapshot
  * (rdb_last_cow_size reports the copies' peak bytes).
  */
 import type { CommandSpec } from '../commands/command';
@@ -40,10 +43,18 @@ interface DbState {
   readonly id: number;
   readonly dict: Map<string, Value>;
   readonly expires: Map<string, number>;
-  readonly keys: string[];
+  readonly sizeAtT0: number;
   readonly expiresAtT0: number;
-  next: number;
   readonly touched: Map<string, Saved | typeof NEW | typeof DONE>;
+  /** The walk over the live map, then over `written` (finding touched keys written already). */
+  iter: Iterator<string> | undefined;
+  /** Keys written from their live value, in walk order. */
+  readonly written: string[];
+  writtenCount: number;
+  phase: 'walk' | 'resolve' | 'copies' | 'done';
+  resolveAt: number;
+  /** Touched keys not found written yet (the resolve pass). */
+  pending: Set<string> | undefined;
 }
 
 export class Snapshot implements CowHooks {
@@ -59,7 +70,7 @@ export class Snapshot implements CowHooks {
   private started = false;
   private attachedTo: Server | undefined;
 
-  /** Fixes T0: the key order of every database and the FUNCTION libraries. */
+  /** Fixes T0: each database's maps, its size, and the FUNCTION libraries. O(databases). */
   constructor(dbs: readonly Db[], public readonly functions: readonly string[]) {
     let total = 0;
     for (const db of dbs) {
@@ -67,12 +78,17 @@ export class Snapshot implements CowHooks {
         id: db.id,
         dict: db.dict,
         expires: db.expires,
-        keys: db.dict.size > 0 ? Array.from(db.dict.keys()) : [],
+        sizeAtT0: db.dict.size,
         expiresAtT0: db.expires.size,
-        next: 0,
         touched: new Map(),
+        iter: undefined,
+        written: [], // sized when the walk of this database starts
+        writtenCount: 0,
+        phase: db.dict.size > 0 ? 'walk' : 'done',
+        resolveAt: 0,
+        pending: undefined,
       };
-      total += st.keys.length;
+      total += st.sizeAtT0;
       this.states.push(st);
       this.byDict.set(st.dict, st);
     }
@@ -102,7 +118,8 @@ export class Snapshot implements CowHooks {
   /** Copy-on-write: keeps the T0 state of `key` before its first change. */
   public before(db: Db, key: string): void {
     const st = this.byDict.get(db.dict);
-    if (st === undefined || st.touched.has(key)) return;
+    // once a database's walk is over, each of its T0 keys is written or copied already
+    if (st === undefined || st.phase !== 'walk' || st.touched.has(key)) return;
     const v = st.dict.get(key);
     if (v === undefined) {
       st.touched.set(key, NEW);
@@ -116,7 +133,8 @@ export class Snapshot implements CowHooks {
 
   /** FLUSHDB/FLUSHALL: keep the maps (the snapshot still reads them), the database starts afresh. */
   public takeMaps(db: Db): boolean {
-    return this.byDict.has(db.dict);
+    const st = this.byDict.get(db.dict);
+    return st !== undefined && st.phase === 'walk';
   }
 
   /**
@@ -130,33 +148,65 @@ export class Snapshot implements CowHooks {
       w.functions(this.functions);
     }
     let n = 0;
+    const budget = () => ++n >= maxKeys || ((n & 63) === 0 && now() >= deadline);
     while (this.dbIndex < this.states.length) {
       const st = this.states[this.dbIndex];
-      if (st.next === 0 && st.keys.length > 0) w.selectDb(st.id, st.keys.length, st.expiresAtT0);
-      while (st.next < st.keys.length) {
-        const key = st.keys[st.next++];
-        this.writeKey(w, st, key);
-        this.keysProcessed++;
-        if (++n >= maxKeys || ((n & 63) === 0 && now() >= deadline)) return false;
+      if (st.phase === 'walk') {
+        if (st.iter === undefined) {
+          w.selectDb(st.id, st.sizeAtT0, st.expiresAtT0);
+          st.iter = st.dict.keys();
+          st.written.length = st.sizeAtT0; // one allocation instead of growing by copies
+        }
+        for (;;) {
+          const r = st.iter.next();
+          if (r.done) {
+            st.iter = undefined;
+            st.phase = 'resolve';
+            st.pending = new Set();
+            for (const [k, t] of st.touched) if (t !== NEW && t !== DONE) st.pending.add(k);
+            if (st.pending.size === 0) st.resolveAt = st.writtenCount;
+            break;
+          }
+          const key = r.value;
+          if (st.touched.has(key)) continue; // left to the end (or new since T0)
+          w.entry({ key, value: st.dict.get(key)!, expireAt: st.expires.get(key) });
+          st.written[st.writtenCount++] = key;
+          this.keysProcessed++;
+          if (budget()) return false;
+        }
+      }
+      if (st.phase === 'resolve') {
+        const pending = st.pending!;
+        while (st.resolveAt < st.writtenCount) {
+          const key = st.written[st.resolveAt++];
+          if (pending.size > 0 && pending.delete(key)) st.touched.set(key, DONE);
+          if ((st.resolveAt & 4095) === 0 && now() >= deadline) return false;
+        }
+        st.written.length = 0;
+        st.phase = 'copies';
+        st.iter = pending.values();
+      }
+      if (st.phase === 'copies') {
+        for (;;) {
+          const r = st.iter!.next();
+          if (r.done) break;
+          const key = r.value;
+          const t = st.touched.get(key) as Saved;
+          w.entry({ key, value: valueOf(t.value), expireAt: t.expireAt });
+          this.cowBytes -= savedBytes(key, t);
+          st.touched.set(key, DONE);
+          this.keysProcessed++;
+          if (budget()) return false;
+        }
+        st.iter = undefined;
+        st.pending = undefined;
+        st.phase = 'done';
+        st.touched.clear();
       }
       this.dbIndex++;
     }
     w.end();
     return true;
-  }
-
-  private writeKey(w: RdbWriter, st: DbState, key: string): void {
-    const t = st.touched.get(key);
-    if (t === undefined) {
-      const value = st.dict.get(key);
-      if (value === undefined) return; // cannot happen: a T0 key that changed is in `touched`
-      w.entry({ key, value, expireAt: st.expires.get(key) });
-      return;
-    }
-    if (t === NEW || t === DONE) return;
-    w.entry({ key, value: valueOf(t.value), expireAt: t.expireAt });
-    this.cowBytes -= savedBytes(key, t);
-    st.touched.set(key, DONE);
   }
 }
 
