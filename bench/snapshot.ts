@@ -96,7 +96,7 @@ class LoadClient {
   }
 
   private rand(): number {
-    this.seedState = (Math.imul(this.seedState, 1664525) + 1013904223) >>> 0;
+    this.seedState = (this.seedState * 1664525 + 1013904223) % 4294967296;
     return this.seedState;
   }
 
@@ -104,7 +104,7 @@ class LoadClient {
     if (this.stopped) return;
     const r = this.rand();
     const k = r % KEYS;
-    const which = (r >>> 20) % 3;
+    const which = Math.floor(r / 1048576) % 3;
     const cmd = which === 0 ? ['SET', `key:${k}`, 'xxxxxxxxxxxxxxxx'] : which === 1 ? ['INCR', `counter:${k}`] : ['LPUSH', `mylist:${k % 1000}`, 'xxxxxxxx'];
     let s = `*${cmd.length}\r\n`;
     for (const a of cmd) s += `$${a.length}\r\n${a}\r\n`;
@@ -132,7 +132,8 @@ class LoadClient {
 function stats(samples: Array<[number, number]>, from: number, to: number): { n: number; opsPerSec: number; p50: number; p99: number; max: number } {
   const lat = samples.filter(([t]) => t >= from && t < to).map(([, l]) => l).sort((a, b) => a - b);
   const q = (p: number) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] : 0);
-  return { n: lat.length, opsPerSec: Math.round((lat.length * 1000) / Math.max(1, to - from)), p50: q(0.5), p99: q(0.99), max: lat.length ? lat[lat.length - 1] : 0 };
+  const opsPerSec = Math.round((lat.length * 1000) / Math.max(1, to - from));
+  return { n: lat.length, opsPerSec, p50: q(0.5), p99: q(0.99), max: lat.length ? lat[lat.length - 1] : 0 };
 }
 
 async function sleep(ms: number): Promise<void> {
