@@ -102,6 +102,17 @@ describe('SAVE, BGSAVE and loading at start-up', () => {
     expect(i.loading).toBe('0');
   });
 
+  test('DEBUG RELOAD saves and loads the dataset again', async () => {
+    const dir = newDir();
+    const a = await node(['--dir', dir, '--enable-debug-command', 'yes']);
+    await a.c.call('RPUSH', 'l', 'a', 'b');
+    await a.c.call('SET', 's', 'v', 'PX', 100000);
+    const before = await readDataset(a.c);
+    expect(await a.c.call('DEBUG', 'RELOAD')).toEqual({ simple: 'OK' });
+    expectSameDataset(await readDataset(a.c), before);
+    expect(fs.existsSync(path.join(dir, 'dump.rdb'))).toBe(true);
+  });
+
   test('an RDB file written by redis-server loads at start-up of our node', async () => {
     const dir = newDir();
     const r = await startRedis(['--dir', dir, '--dbfilename', 'from-redis.rdb']);

@@ -37,5 +37,5 @@ export const persistenceCommands: CommandSpec[] = [
     p.startBgsave();
     c.reply.simple('Background saving started');
   }),
-  command('lastsave', 1, 'loading stale fast', [0, 0, 0], '', (c) => c.reply.int(persistence(c).lastSave)),
+  command('lastsave', 1, 'loading stale fast', [0, 0, 0], 'admin dangerous', (c) => c.reply.int(persistence(c).lastSave)),
 ];
