@@ -9,7 +9,7 @@ import { performance } from 'perf_hooks';
 import { VERSION } from '../commands/connection';
 import { librarySources, restoreLibraries } from '../commands/scripting';
 import type { Db } from '../db';
-import { parseRdb, RdbContents, RdbEntry, RdbWriter } from '../rdb';
+import { parseRdb, parseRdbSteps, RdbContents, RdbEntry, RdbWriter } from '../rdb';
 import type { Server } from '../server';
 import { decryptFile, decryptFileSync, isEncrypted, readKeyFile } from './crypto';
 import { Snapshot } from './snapshot';
@@ -52,6 +52,20 @@ export interface LoadProgress {
 /** Under a per-key delay (rdb-key-save-delay, key-load-delay), keys handled per timer tick of max(1 ms, delay). */
 function keysPerTick(delayUs: number): number {
   return delayUs > 0 ? Math.max(1, Math.floor(1000 / delayUs)) : Infinity;
+}
+
+/** parseRdb in slices of about LOAD_SLICE_MS between event-loop turns (clients get -LOADING meanwhile). */
+async function parseSliced(buf: Buffer): Promise<RdbContents> {
+  const steps = parseRdbSteps(buf);
+  let deadline = performance.now() + LOAD_SLICE_MS;
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() >= deadline) {
+      await new Promise((res) => setImmediate(res));
+      deadline = performance.now() + LOAD_SLICE_MS;
+    }
+  }
 }
 
 const registry = new WeakMap<Server, Persistence>();
@@ -334,7 +348,7 @@ export class Persistence {
       const size = fs.statSync(file).size;
       this.loadProgress = { startedAt: t0, totalBytes: size, totalKeys: 0, doneKeys: 0 };
       const buf = await this.readFile(file);
-      const contents = parseRdb(buf);
+      const contents = await parseSliced(buf);
       this.checkDbs(contents);
       const total = [...contents.dbs.values()].reduce((a, e) => a + e.length, 0);
       this.loadProgress = { startedAt: t0, totalBytes: size, totalKeys: total, doneKeys: 0 };

@@ -19,6 +19,8 @@ export interface RdbContents {
 }
 
 const MAX_VERSION = 11;
+/** Keys per step of parseRdbSteps. */
+const PARSE_STEP_KEYS = 1024;
 const VALKEY_VERSIONS = new Set([80]);
 
 function header(r: ByteReader): number {
@@ -46,6 +48,18 @@ function header(r: ByteReader): number {
  * checksum mismatch) throws RdbError naming the byte offset and the reason.
  */
 export function parseRdb(file: Buffer, opts?: ReadOptions): RdbContents {
+  const steps = parseRdbSteps(file, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * parseRdb in steps: yields after every PARSE_STEP_KEYS keys, so a loader can answer clients
+ * between steps (start-up loading); returns the contents when the file is fully read and checked.
+ */
+export function* parseRdbSteps(file: Buffer, opts?: ReadOptions): Generator<void, RdbContents> {
   const r = new ByteReader(file);
   const version = header(r);
   const out: RdbContents = { version, aux: new Map(), functions: [], scripts: [], dbs: new Map() };
@@ -122,6 +136,7 @@ export function parseRdb(file: Buffer, opts?: ReadOptions): RdbContents {
       if (idle !== undefined) e.idle = idle;
       if (freq !== undefined) e.freq = freq;
       entries!.push(e);
+      if (entries!.length % PARSE_STEP_KEYS === 0) yield;
     }
     expireAt = idle = freq = undefined;
   }
