@@ -10,9 +10,9 @@ type Cmd = Array<string | number | Buffer>;
 
 /** A deterministic pseudo-random generator (tests must be reproducible). */
 export function rng(seed: number): () => number {
-  let s = seed >>> 0;
+  let s = seed % 4294967296;
   return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    s = (s * 1664525 + 1013904223) % 4294967296;
     return s / 4294967296;
   };
 }
@@ -38,9 +38,9 @@ export function datasetCommands(seed = 1): Cmd[][] {
   c('SET', '\x00bin\xffkey', 'v');
   // lists
   c('RPUSH', 'list:small', 'a', 'b', '1', '-5', '100000', '9223372036854775807', 'x'.repeat(70));
-  const big: string[] = [];
-  for (let i = 0; i < 1200; i++) big.push(i % 3 === 0 ? String(i * 1000003) : bytes(r, 1 + (i % 90), 64));
-  c('RPUSH', 'list:large', ...big);
+  const items: string[] = [];
+  for (let i = 0; i < 1200; i++) items.push(i % 3 === 0 ? String(i * 1000003) : bytes(r, 1 + (i % 90), 64));
+  c('RPUSH', 'list:large', ...items);
   c('RPUSH', 'list:hugeitem', 'a', 'y'.repeat(10000), 'b');
   // sets: intset (16/32/64-bit), listpack, hashtable
   c('SADD', 'set:int16', '1', '2', '-3', '300');
@@ -121,7 +121,7 @@ async function call(c: RespClient, ...a: Array<string | number>): Promise<Resp> 
 }
 
 /** Pairs of a RESP2 flat key/value array as an object. */
-function fields(r: Resp): Record<string, Resp> {
+function pairsOf(r: Resp): Record<string, Resp> {
   const out: Record<string, Resp> = {};
   const a = r as Resp[];
   for (let i = 0; i + 1 < a.length; i += 2) out[String(a[i])] = a[i + 1];
@@ -131,16 +131,16 @@ function fields(r: Resp): Record<string, Resp> {
 /** A stream's observable state: entries and the XINFO STREAM FULL fields both servers have. */
 async function streamState(c: RespClient, key: string): Promise<unknown> {
   const entries = await call(c, 'XRANGE', key, '-', '+');
-  const info = fields(await call(c, 'XINFO', 'STREAM', key, 'FULL', 'COUNT', 0));
+  const info = pairsOf(await call(c, 'XINFO', 'STREAM', key, 'FULL', 'COUNT', 0));
   const groups = (info.groups as Resp[]).map((g) => {
-    const gf = fields(g);
+    const gf = pairsOf(g);
     return {
       name: gf.name,
       lastId: gf['last-delivered-id'],
       entriesRead: gf['entries-read'],
       pending: gf.pending,
       consumers: (gf.consumers as Resp[]).map((x) => {
-        const cf = fields(x);
+        const cf = pairsOf(x);
         return { name: cf.name, seen: cf['seen-time'], pending: cf.pending };
       }),
     };

@@ -2,10 +2,10 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { dumpPayload, parseRdb, RdbWriter, restorePayload } from '../../engine/server/rdb';
-import { expectSameDataset, populate, readDataset } from './dataset';
+import { expectSameDataset, populate, readDataset, rng } from './dataset';
 import { RunningNode, startNode, startRedis, waitFor } from './nodes';
 import { RespClient } from './resp-client';
+import { dumpPayload, parseRdb, RdbContents, RdbError, RdbWriter, restorePayload } from '../../engine/server/rdb';
 
 /*
  * Round trips with the real server: RDB files written by redis-server (every type, small and
@@ -58,11 +58,11 @@ async function ours(args: string[] = []): Promise<RespClient> {
 }
 
 /** Loads parsed entries into a node with RESTORE (value payloads from our writer) and PEXPIREAT. */
-async function restoreAll(c: RespClient, dbs: Map<number, Array<{ key: string; value: unknown; expireAt?: number }>>, dump: (v: any) => Buffer): Promise<void> {
+async function restoreAll(c: RespClient, dbs: RdbContents['dbs']): Promise<void> {
   for (const [db, entries] of dbs) {
     await c.call('SELECT', db);
     for (const e of entries) {
-      const r = await c.call('RESTORE', e.key, e.expireAt ?? 0, dump(e.value), 'ABSTTL');
+      const r = await c.call('RESTORE', e.key, e.expireAt ?? 0, dumpPayload(e.value), 'ABSTTL');
       expect(r).toEqual({ simple: 'OK' });
     }
   }
@@ -95,11 +95,37 @@ describe.each([
     expect(await enc('set:int16')).toBe('intset');
     expect(contents.dbs.get(0)!.length + contents.dbs.get(1)!.length + contents.dbs.get(9)!.length).toBe(expected.length);
 
+    // damaged copies of the real file never load, and fail only with RdbError
+    const rand = rng(7);
+    for (let i = 0; i < 200; i++) {
+      const bad = Buffer.from(file);
+      const at = Math.floor(rand() * bad.length);
+      bad[at] = (bad[at] + 1 + Math.floor(rand() * 255)) % 256;
+      const cut = i % 3 === 0 ? bad.subarray(0, Math.floor(rand() * bad.length)) : bad;
+      expect(() => parseRdb(cut)).toThrow(RdbError);
+    }
+
     // the parsed values, put into our node, read back the same as the real server's
     const o = await ours(config);
-    await restoreAll(o, contents.dbs, dumpPayload);
+    await restoreAll(o, contents.dbs);
     expectSameDataset(await readDataset(o), expected);
   });
+});
+
+test.each([
+  ['allkeys-lru', 'idle'],
+  ['allkeys-lfu', 'freq'],
+] as const)('files written under %s carry the %s of every key', async (policy, field) => {
+  const sub = fs.mkdtempSync(path.join(dir, 'policy-'));
+  const r = await redis(['--dir', sub, '--dbfilename', 'dump.rdb', '--maxmemory-policy', policy]);
+  await r.call('SET', 'a', '1');
+  await r.call('RPUSH', 'b', 'x');
+  await r.call('PEXPIREAT', 'b', 4102444800000);
+  expect(await r.call('SAVE')).toEqual({ simple: 'OK' });
+  const entries = parseRdb(fs.readFileSync(path.join(sub, 'dump.rdb'))).dbs.get(0)!;
+  expect(entries.map((e) => e.key).sort()).toEqual(['a', 'b']);
+  for (const e of entries) expect(typeof e[field]).toBe('number');
+  expect(entries.find((e) => e.key === 'b')!.expireAt).toBe(4102444800000);
 });
 
 describe('files written by RdbWriter', () => {
@@ -112,7 +138,7 @@ describe('files written by RdbWriter', () => {
 
     const chunks: Buffer[] = [];
     const w = new RdbWriter((b) => chunks.push(b));
-    w.header({ 'redis-ver': '7.0.15', 'redis-bits': 64, 'ctime': Math.floor(Date.now() / 1000), 'used-mem': 1 << 20, 'aof-base': 0 });
+    w.header({ 'redis-ver': '7.0.15', 'redis-bits': 64, 'ctime': Math.floor(Date.now() / 1000), 'used-mem': 1048576, 'aof-base': 0 });
     w.functions([LIBRARY]);
     const byDb = new Map<number, typeof expected>();
     for (const k of expected) byDb.set(k.db, [...(byDb.get(k.db) ?? []), k]);
@@ -136,7 +162,7 @@ describe('files written by RdbWriter', () => {
     expect(check).toMatch(/RDB looks OK/);
     expect(check).toMatch(new RegExp(`${expected.length} keys read`));
 
-    const r = await redis(['--dir', sub, '--dbfilename', 'snapshot.rdb']);
+    const r = await redis(['--dir', sub, '--dbfilename', 'snapshot.rdb', '--sanitize-dump-payload', 'yes']);
     await waitFor(async () => /loading:0/.test(String(await r.call('INFO', 'persistence'))), 'redis to load the file');
     expectSameDataset(await readDataset(r), expected);
     expect(JSON.stringify(await r.call('FCALL', 'rdb_echo', 0, 'hi'))).toBe('"hi"');

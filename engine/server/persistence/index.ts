@@ -9,7 +9,7 @@ import { performance } from 'perf_hooks';
 import { VERSION } from '../commands/connection';
 import { librarySources, restoreLibraries } from '../commands/scripting';
 import type { Db } from '../db';
-import { parseRdb, parseRdbSteps, RdbContents, RdbEntry, RdbWriter } from '../rdb';
+import { parseRdb, RdbContents, RdbEntry, RdbParser, RdbWriter } from '../rdb';
 import type { Server } from '../server';
 import { decryptFile, decryptFileSync, isEncrypted, readKeyFile } from './crypto';
 import { Snapshot } from './snapshot';
@@ -56,16 +56,15 @@ function keysPerTick(delayUs: number): number {
 
 /** parseRdb in slices of about LOAD_SLICE_MS between event-loop turns (clients get -LOADING meanwhile). */
 async function parseSliced(buf: Buffer): Promise<RdbContents> {
-  const steps = parseRdbSteps(buf);
+  const parser = new RdbParser(buf);
   let deadline = performance.now() + LOAD_SLICE_MS;
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
+  while (!parser.step(256)) {
     if (performance.now() >= deadline) {
       await new Promise((res) => setImmediate(res));
       deadline = performance.now() + LOAD_SLICE_MS;
     }
   }
+  return parser.contents;
 }
 
 const registry = new WeakMap<Server, Persistence>();

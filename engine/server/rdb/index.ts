@@ -10,6 +10,6 @@ export { readValue } from './value-reader';
 export type { ReadOptions } from './value-reader';
 export { RdbWriter } from './file-writer';
 export type { RdbEntry } from './file-writer';
-export { parseRdb, parseRdbSteps } from './file-reader';
+export { parseRdb, RdbParser } from './file-reader';
 export type { RdbContents } from './file-reader';
 export { crc64, Crc64 } from './crc64';
