@@ -381,6 +381,12 @@ describe('encryption at rest', () => {
     expectSameDataset(await readDataset(c.c), expected);
     await c.n.stop();
 
+    const short = path.join(keys, 'short.key');
+    fs.writeFileSync(short, 'abc');
+    const badKey = spawnNode(['--port', String(await freePort()), '--dir', newDir(), '--snapshot-key-file', short]);
+    expect(await badKey.exited).toBe(1);
+    expect(badKey.out()).toMatch(/must hold 32 raw bytes or 64 hexadecimal characters/);
+
     enc[enc.length - 100] = (enc[enc.length - 100] + 1) % 256;
     fs.writeFileSync(file, enc);
     const tampered = spawnNode(['--port', String(await freePort()), '--dir', dir, '--snapshot-key-file', k1]);

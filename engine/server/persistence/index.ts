@@ -307,7 +307,8 @@ export class Persistence {
    */
   public prepareShutdown(opts: { save?: boolean; nosave?: boolean; force?: boolean } = {}): string | undefined {
     if (this.bg) this.abortBgsave('shutting down');
-    if (opts.nosave || (!opts.save && this.savePoints().length === 0)) return undefined;
+    // never while loading: the keyspace is partial and the file on disk is the good copy
+    if (this.server.loading || opts.nosave || (!opts.save && this.savePoints().length === 0)) return undefined;
     this.server.log.notice('Saving the final RDB snapshot before exiting.');
     try {
       this.saveSync();
@@ -338,6 +339,7 @@ export class Persistence {
    * PING answer). Throws with the reason (an RdbError names the offset); nothing is installed then.
    */
   public async loadAtStartup(): Promise<void> {
+    this.encryptionKey(); // a bad key file stops the start-up, not the first save
     const file = this.filePath;
     if (!fs.existsSync(file)) return;
     const server = this.server;

@@ -99,21 +99,21 @@ export class Snapshot implements CowHooks {
   public attach(server: Server): void {
     this.attachedTo = server;
     for (const db of server.dbs) db.cow = this;
-    server.beforeWrite = (db, spec, argv) => this.beforeCommand(db, spec, argv);
+    server.beforeWrite = this.commandHook;
   }
 
   public detach(): void {
     const server = this.attachedTo;
     if (!server) return;
     for (const db of server.dbs) if (db.cow === this) db.cow = undefined;
-    if (server.beforeWrite !== undefined) server.beforeWrite = undefined;
+    if (server.beforeWrite === this.commandHook) server.beforeWrite = undefined;
     this.attachedTo = undefined;
   }
 
-  private beforeCommand(db: Db, spec: CommandSpec, argv: readonly string[]): void {
+  private readonly commandHook = (db: Db, spec: CommandSpec, argv: readonly string[]): void => {
     const server = this.attachedTo!;
     for (const i of server.keysOf(spec, argv)) this.before(db, argv[i]);
-  }
+  };
 
   /** Copy-on-write: keeps the T0 state of `key` before its first change. */
   public before(db: Db, key: string): void {
