@@ -15,8 +15,9 @@ import { decryptFile, decryptFileSync, isEncrypted, readKeyFile } from './crypto
 import { Snapshot } from './snapshot';
 import { SnapshotFile } from './snapshot-file';
 
-/** Longest a BGSAVE slice keeps the event loop, ms. */
-const SLICE_MS = 2;
+/** Longest a BGSAVE slice keeps the event loop, ms: short while clients send commands, longer when they are quiet. */
+const SLICE_MS_BUSY = 1;
+const SLICE_MS_IDLE = 10;
 /** BGSAVE bytes queued for the disk before the walk waits for them. */
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 /** Longest a loading slice keeps the event loop, ms. */
@@ -39,6 +40,8 @@ interface Background {
   slices: number;
   sliceMs: number;
   sliceMax: number;
+  /** total_commands_processed at the last slice: clients active in between get shorter slices. */
+  commandsSeen: number;
 }
 
 /** Loading progress (INFO loading_* fields). */
@@ -194,6 +197,7 @@ export class Persistence {
       slices: 0,
       sliceMs: 0,
       sliceMax: 0,
+      commandsSeen: -1,
     };
     this.bg = bg;
     this.bgsaveScheduled = false;
@@ -219,8 +223,11 @@ export class Persistence {
     const delayUs = this.server.config.getNumber('rdb-key-save-delay');
     let done: boolean;
     const t0 = performance.now();
+    const commands = this.server.stats.totalCommands;
+    const sliceMs = commands !== bg.commandsSeen ? SLICE_MS_BUSY : SLICE_MS_IDLE;
+    bg.commandsSeen = commands;
     try {
-      done = bg.snap.step(bg.writer, bg.aux, keysPerTick(delayUs), t0 + SLICE_MS, () => performance.now());
+      done = bg.snap.step(bg.writer, bg.aux, keysPerTick(delayUs), t0 + sliceMs, () => performance.now());
       const took = performance.now() - t0;
       bg.slices++;
       bg.sliceMs += took;
