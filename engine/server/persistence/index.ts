@@ -237,7 +237,8 @@ export class Persistence {
       return;
     }
     if (!done) {
-      this.schedule(bg, delayUs > 0 ? Math.max(1, delayUs / 1000) : 0);
+      // while clients are busy the walk takes about half the time: the next slice waits as long as this one took
+      this.schedule(bg, delayUs > 0 ? Math.max(1, delayUs / 1000) : sliceMs === SLICE_MS_BUSY ? SLICE_MS_BUSY : 0);
       return;
     }
     bg.snap.detach();
