@@ -109,6 +109,16 @@ export class Server {
   private maxmemory: number;
   /** Extra periodic work (save schedule, replication...) registered by modules. */
   public readonly cronHooks: Array<(now: number) => void> = [];
+  /** Keyspace changes since the last save (INFO rdb_changes_since_last_save, the save schedule). */
+  public dirty = 0;
+  /** Set while a snapshot runs: called before a `write` command (or a served blocked one) changes its keys. */
+  public beforeWrite: ((db: Db, spec: CommandSpec, argv: readonly string[]) => void) | undefined;
+  /** Refuses write commands (and PING) with its error while set (stop-writes-on-bgsave-error). */
+  public writeGuard: ((spec: CommandSpec) => string | undefined) | undefined;
+  /** The command a blocked client waits in, so a snapshot can copy its keys before it is served. */
+  private readonly blockedCommands = new Map<Client, { spec: CommandSpec; argv: string[] }>();
+  private runningSpec: CommandSpec | undefined;
+  private runningArgv: string[] = [];
 
   constructor(config: Config) {
     this.config = config;
@@ -311,6 +321,13 @@ export class Server {
         return;
       }
     }
+    if (this.writeGuard !== undefined) {
+      const misconf = this.writeGuard(spec);
+      if (misconf) {
+        this.rejectCommand(client, misconf, spec);
+        return;
+      }
+    }
     if (client.multi && !MULTI_IMMEDIATE.has(spec.name)) {
       client.multi.push({ argv });
       client.reply.simple('QUEUED');
@@ -329,6 +346,9 @@ export class Server {
     const stats = this.commandStats(spec.name);
     client.lastCommand = spec.name;
     const mark = client.reply.mark();
+    if (this.beforeWrite !== undefined && spec.flags.includes('write')) this.beforeWrite(client.db, spec, argv);
+    this.runningSpec = spec;
+    this.runningArgv = argv;
     const t0 = performance.now();
     try {
       spec.handler(client, argv);
@@ -431,6 +451,7 @@ export class Server {
   // ---------------------------------------------------------------- keyspace events
 
   private keyModified(db: Db, key: string): void {
+    this.dirty++;
     if (this.watchers.size > 0) {
       const w = this.watchers.get(`${db.id}\0${key}`);
       if (w) for (const c of w) c.dirtyCas = true;
@@ -510,6 +531,7 @@ export class Server {
       return;
     }
     client.blocked = state;
+    if (this.runningSpec) this.blockedCommands.set(client, { spec: this.runningSpec, argv: this.runningArgv });
     for (const key of state.keys) {
       const id = `${state.db.id}\0${key}`;
       let s = this.blockedOn.get(id);
@@ -523,6 +545,7 @@ export class Server {
     const state = client.blocked;
     if (!state) return;
     client.blocked = undefined;
+    this.blockedCommands.delete(client);
     for (const key of state.keys) {
       const id = `${state.db.id}\0${key}`;
       const s = this.blockedOn.get(id);
@@ -557,6 +580,8 @@ export class Server {
         if (!waiting) continue;
         for (const c of [...waiting]) {
           if (!c.blocked) continue;
+          const cmd = this.beforeWrite !== undefined ? this.blockedCommands.get(c) : undefined;
+          if (cmd && cmd.spec.flags.includes('write')) this.beforeWrite!(c.blocked.db, cmd.spec, cmd.argv);
           if (c.blocked.tryServe()) this.unblock(c, false);
         }
       }

@@ -387,6 +387,7 @@ export class ScriptEngine {
     const fake = run.fake;
     fake.reply.resp = run.resp;
     const stats = server.commandStats(spec.name);
+    if (write && server.beforeWrite !== undefined) server.beforeWrite(fake.db, spec, argv);
     try {
       spec.handler(fake, argv);
     } catch (e) {
