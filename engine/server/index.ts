@@ -1,6 +1,8 @@
+import { Cluster } from './cluster/cluster';
 import { aclCommands } from './commands/acl';
 import { adminCommands, installAdmin, serverAdminCommands } from './commands/admin';
 import { bitmapCommands } from './commands/bitmap';
+import { clusterCommands } from './commands/cluster';
 import { connectionCommands } from './commands/connection';
 import { geoCommands } from './commands/geo';
 import { hashCommands } from './commands/hash';
@@ -37,6 +39,7 @@ export const COMMAND_MODULES = [
   listCommands,
   hashCommands,
   setCommands,
+  clusterCommands,
 ];
 
 /** A node with every command module registered. */
@@ -45,6 +48,7 @@ export function createServer(config: Config): Server {
   for (const m of COMMAND_MODULES) server.commands.register(m);
   installEviction(server);
   installAdmin(server);
+  if (config.getBool('cluster-enabled')) server.cluster = new Cluster(server);
   return server;
 }
 
