@@ -4,6 +4,7 @@ import { adminCommands, installAdmin, serverAdminCommands } from './commands/adm
 import { bitmapCommands } from './commands/bitmap';
 import { clusterCommands } from './commands/cluster';
 import { connectionCommands } from './commands/connection';
+import { dumpCommands } from './commands/dump';
 import { geoCommands } from './commands/geo';
 import { hashCommands } from './commands/hash';
 import { hyperloglogCommands } from './commands/hyperloglog';
@@ -40,6 +41,7 @@ export const COMMAND_MODULES = [
   hashCommands,
   setCommands,
   clusterCommands,
+  dumpCommands,
 ];
 
 /** A node with every command module registered. */
