@@ -10,6 +10,7 @@ import { hashCommands } from './commands/hash';
 import { hyperloglogCommands } from './commands/hyperloglog';
 import { keyCommands } from './commands/keys';
 import { listCommands } from './commands/list';
+import { migrateCommands } from './commands/migrate';
 import { pubsubCommands } from './commands/pubsub';
 import { scriptingCommands } from './commands/scripting';
 import { setCommands } from './commands/set';
@@ -41,6 +42,7 @@ export const COMMAND_MODULES = [
   hashCommands,
   setCommands,
   clusterCommands,
+  migrateCommands,
   dumpCommands,
 ];
 
