@@ -176,9 +176,7 @@ function failover(c: Client, argv: string[]): void {
   st.becomePrimary();
   me.shardId = old.shardId;
   for (let s = 0; s < SLOTS; s++) if (st.owner[s] === old) st.owner[s] = me;
-  old.role = 'slave';
-  old.primaryId = me.id;
-  for (const r of st.replicasOf(old)) if (r !== me) r.primaryId = me.id;
+  // The old primary and its other replicas switch to us themselves when they hear our newer claims.
   c.server.log.notice(`Failover: taking over the slots of ${old.id} with configEpoch ${me.configEpoch}`);
   changed(cl);
   c.reply.ok();
