@@ -114,7 +114,7 @@ export class Cluster {
         case 'down-ro': return 'ERR Script attempted to execute a write command while the cluster is down and readonly';
         case 'down': return 'ERR Script attempted to execute a command while the cluster is down';
         case 'crossslot': return `ERR Command '${spec.name.replace('|', ' ')}' in script attempted to access keys that do not hash to the same slot`;
-        default: return 'ERR Script attempted to access a non local key in a cluster node script';
+        default: return 'ERR Script attempted to access a non local key in a cluster node';
       }
     }
     if (r.slot !== -1 && !allowCrossSlot) {

@@ -6,11 +6,34 @@ export const SLOTS = 16384;
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
- * The slot of a key. Keys are latin1 strings (one char per byte): pure ASCII ones hash as they are,
- * others go through a Buffer so bytes >= 0x80 are not UTF-8 encoded by the library.
+ * The slot of a key, with Valkey's hash tag rule: the part between the first `{` and the first `}`
+ * after it, when not empty; otherwise the whole key. Keys are latin1 strings (one char per byte);
+ * non-ASCII ones go through a Buffer so the library does not UTF-8 encode them.
  */
 export function keySlot(key: string): number {
-  return calculateSlot(NON_ASCII.test(key) ? Buffer.from(key, 'latin1') : key);
+  const open = key.indexOf('{');
+  if (open >= 0) {
+    const close = key.indexOf('}', open + 1);
+    // cluster-key-slot 1.1.2 mishandles an empty tag (`a{}{b}` hashes "{b" instead of the whole key).
+    if (close === open + 1) return crc16(bytes(key)) & 0x3fff;
+    if (close > open + 1) return calculateSlot(bytes(key.slice(open + 1, close)));
+  }
+  return calculateSlot(bytes(key));
+}
+
+function bytes(s: string): string | Buffer {
+  return NON_ASCII.test(s) ? Buffer.from(s, 'latin1') : s;
+}
+
+/** CRC-16/XMODEM (polynomial 0x1021, initial 0), the checksum behind hash slots. */
+function crc16(data: string | Buffer): number {
+  let crc = 0;
+  for (let i = 0; i < data.length; i++) {
+    const b = typeof data === 'string' ? data.charCodeAt(i) : data[i];
+    crc ^= b << 8;
+    for (let j = 0; j < 8; j++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc;
 }
 
 /** A slot number argument: an integer in 0..16383, or undefined. */

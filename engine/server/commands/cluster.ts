@@ -37,6 +37,11 @@ function nodeArg(cl: Cluster, id: string, msg = `ERR Unknown node ${id}`): Clust
   return n;
 }
 
+/** Valkey's answer to extra arguments of the subcommands that parse their own. */
+function wrongArgs(argv: string[]): string {
+  return `ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try CLUSTER HELP.`;
+}
+
 function changed(cl: Cluster): void {
   cl.changed(true);
 }
@@ -162,7 +167,7 @@ function replicas(c: Client, argv: string[]): void {
 function failover(c: Client, argv: string[]): void {
   const cl = clusterOf(c);
   const st = cl.state;
-  if (argv.length > 3) throw new CommandError(Errors.syntax);
+  if (argv.length > 3) throw new CommandError(wrongArgs(argv));
   const opt = argv[2]?.toLowerCase();
   if (opt !== undefined && opt !== 'force' && opt !== 'takeover') throw new CommandError(Errors.syntax);
   const me = st.myself;
@@ -184,7 +189,7 @@ function failover(c: Client, argv: string[]): void {
 
 function meet(c: Client, argv: string[]): void {
   const cl = clusterOf(c);
-  if (argv.length > 5) throw new CommandError(Errors.syntax);
+  if (argv.length > 5) throw new CommandError(wrongArgs(argv));
   const ip = argv[2];
   const validIp = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(ip) || (ip.includes(':') && /^[0-9a-fA-F:.]+$/.test(ip));
   if (!/^\d+$/.test(argv[3]) || Number(argv[3]) > 65535) throw new CommandError(`ERR Invalid TCP base port specified: ${argv[3]}`);
@@ -210,7 +215,7 @@ function forget(c: Client, argv: string[]): void {
 function reset(c: Client, argv: string[]): void {
   const cl = clusterOf(c);
   const st = cl.state;
-  if (argv.length > 3) throw new CommandError(Errors.syntax);
+  if (argv.length > 3) throw new CommandError(wrongArgs(argv));
   const mode = (argv[2] ?? 'soft').toLowerCase();
   if (mode !== 'soft' && mode !== 'hard') throw new CommandError(Errors.syntax);
   const me = st.myself;

@@ -15,9 +15,7 @@ const link = new MigrateLink();
 function migrateKeys(argv: readonly string[]): number[] {
   for (let j = 6; j < argv.length; j++) {
     const opt = argv[j].toLowerCase();
-    if (opt === 'auth') j++;
-    else if (opt === 'auth2') j += 2;
-    else if (opt === 'keys') {
+    if (opt === 'auth') {j++;} else if (opt === 'auth2') {j += 2;} else if (opt === 'keys') {
       if (argv[3] !== '') return [];
       return Array.from({ length: argv.length - j - 1 }, (_, i) => j + 1 + i);
     }
@@ -45,9 +43,7 @@ function migrate(c: Client, argv: string[]): void {
   for (let j = 6; j < argv.length; j++) {
     const opt = argv[j].toLowerCase();
     const more = argv.length - 1 - j;
-    if (opt === 'copy') copy = true;
-    else if (opt === 'replace') replace = true;
-    else if (opt === 'auth') {
+    if (opt === 'copy') {copy = true;} else if (opt === 'replace') {replace = true;} else if (opt === 'auth') {
       if (more < 1) throw new CommandError(Errors.arity('migrate'));
       password = argv[++j];
     } else if (opt === 'auth2') {
@@ -102,8 +98,7 @@ function migrate(c: Client, argv: string[]): void {
   let error: string | undefined;
   for (let i = 0; i < present.length; i++) {
     const [type, text] = replies[head + i];
-    if (type === '-') error = text;
-    else if (!copy) {
+    if (type === '-') {error = text;} else if (!copy) {
       db.delete(present[i].key);
       c.server.notify('g', 'del', present[i].key, db);
     }

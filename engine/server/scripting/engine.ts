@@ -379,7 +379,7 @@ export class ScriptEngine {
     const denied = server.acl.check(run.client, spec, argv, 'lua');
     if (denied) return "ERR The user executing the script can't run this command or subcommand";
     if (server.cluster !== undefined) {
-      const refused = server.cluster.scriptCheck(run.client, spec, argv, (run.flags & FLAG_ALLOW_CROSS_SLOT) !== 0);
+      const refused = server.cluster.scriptCheck(run.client, spec, argv, (run.flags & (FLAG_ALLOW_CROSS_SLOT | FLAG_EVAL_COMPAT)) !== 0);
       if (refused) return refused;
     }
     const write = (cmdFlags & CF_WRITE) !== 0;
