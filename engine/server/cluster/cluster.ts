@@ -76,6 +76,8 @@ export class Cluster {
     const asking = this.routing.takeAsking(client, spec);
     // Clients without a socket (the replication stream, scripts' own client) are obeyed, as Valkey obeys its primary.
     if (client.socket === undefined) return undefined;
+    // Our primary's replication stream is obeyed too (the replication module marks its client 'master').
+    if ((client as { replKind?: string }).replKind === 'master') return undefined;
     let commands: Query['commands'];
     let write = spec.flags.includes('write');
     if (spec.name === 'exec') {
