@@ -88,6 +88,31 @@ describe('slot migration', () => {
     expect(await call(nodes[2], 'GET', '{b}1')).toEqual({ error: `MOVED ${slot} ${addrB}` });
   });
 
+  test('shard channel subscribers are unsubscribed when their slot leaves the node', async () => {
+    const [a, b] = nodes;
+    const slot = (await call(a, 'CLUSTER', 'KEYSLOT', 'ch{b}')) as number; // 3300, now on the second node
+    const sub = await RespClient.connect(b.port);
+    try {
+      expect(await sub.call('SSUBSCRIBE', 'ch{b}')).toEqual(['ssubscribe', 'ch{b}', 1]);
+      expect(await call(b, 'SPUBLISH', 'ch{b}', 'm1')).toBe(1);
+      expect(await sub.next()).toEqual(['smessage', 'ch{b}', 'm1']);
+      await call(a, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', ids[1]);
+      await call(b, 'CLUSTER', 'SETSLOT', slot, 'MIGRATING', ids[0]);
+      for (;;) {
+        const keys = (await call(b, 'CLUSTER', 'GETKEYSINSLOT', slot, 100)) as string[];
+        if (keys.length === 0) break;
+        await call(b, 'MIGRATE', '127.0.0.1', a.port, '', 0, 5000, 'KEYS', ...keys);
+      }
+      await call(a, 'CLUSTER', 'SETSLOT', slot, 'NODE', ids[0]);
+      await call(b, 'CLUSTER', 'SETSLOT', slot, 'NODE', ids[0]);
+      expect(await sub.next()).toEqual(['sunsubscribe', 'ch{b}', 0]);
+      expect(await call(b, 'SPUBLISH', 'ch{b}', 'm2')).toEqual({ error: `MOVED ${slot} 127.0.0.1:${a.port}` });
+      await waitConverged(nodes, (v) => v.split('\n').some((l) => l.startsWith(ids[0]) && / 0-/.test(l)));
+    } finally {
+      sub.close();
+    }
+  });
+
   test('a cluster client keeps reading and writing while 60 slots move; no key is lost', async () => {
     const client = new Cluster(nodes.map((n) => ({ host: '127.0.0.1', port: n.port })), { redisOptions: { maxRetriesPerRequest: 5 }, retryDelayOnTryAgain: 20 });
     const expected = new Map<string, string>();

@@ -5,6 +5,7 @@ import { StartupError } from '../startup';
 import { ClusterBus } from './bus';
 import { applyLoaded, configPath, loadConfig, saveConfig } from './nodes-conf';
 import { ClientRouting, Query, routeQuery } from './route';
+import { keySlot } from './slots';
 import { ClusterState } from './state';
 
 /**
@@ -54,6 +55,31 @@ export class Cluster {
     this.state.updateState();
     this.save();
     if (broadcast) this.bus.broadcast();
+    this.dropShardChannels();
+  }
+
+  /**
+   * Shard channels whose slot this node no longer serves (nor its primary, for a replica): their
+   * subscribers get an `sunsubscribe` for them, as Valkey does when a slot leaves a shard.
+   */
+  private dropShardChannels(): void {
+    const hub = this.server.pubsub;
+    if (hub.shardChannels.size === 0) return;
+    const st = this.state;
+    const me = st.myself;
+    for (const [ch, subs] of [...hub.shardChannels]) {
+      const owner = st.owner[keySlot(ch)];
+      if (owner === me || (owner !== undefined && me.role === 'slave' && me.primaryId === owner.id)) continue;
+      for (const c of [...subs]) {
+        c.shardChannels.delete(ch);
+        hub.unsubscribe(hub.shardChannels, ch, c);
+        c.reply.push(3);
+        c.reply.bulk('sunsubscribe');
+        c.reply.bulk(ch);
+        c.reply.int(c.shardChannels.size);
+        this.server.flushClient(c);
+      }
+    }
   }
 
   public save(): void {
