@@ -111,7 +111,8 @@ export class ClusterBus {
   private readonly handshakes = new Map<string, Link>();
   /** Inbound exchanges: node id → when its first message arrived (CLUSTER LINKS "from"). */
   public readonly inbound = new Map<string, number>();
-  private lastAttempt = new Map<string, number>();
+  private readonly lastAttempt = new Map<string, number>();
+  private lastRandomPing = 0;
 
   constructor(public readonly server: Server, private readonly st: ClusterState, private readonly changed: (broadcast: boolean) => void) {}
 
@@ -119,8 +120,9 @@ export class ClusterBus {
     return this.server.config.getNumber('cluster-node-timeout');
   }
 
+  /** Every peer is pinged at least this often (Valkey: half the node timeout), so silence past the timeout means trouble. */
   private get pingInterval(): number {
-    return Math.max(100, Math.min(1000, this.nodeTimeout / 2));
+    return Math.max(100, this.nodeTimeout / 2);
   }
 
   /** CLUSTER MEET: exchange messages with an address; the peer is added when it answers. */
@@ -208,6 +210,18 @@ export class ClusterBus {
   public tick(now: number): void {
     const me = this.st.myself;
     const interval = this.pingInterval;
+    // Once a second, also the stalest of five random peers (Valkey's gossip pace): news spreads without every pair talking often.
+    let extra: string | undefined;
+    if (now - this.lastRandomPing >= 1000) {
+      this.lastRandomPing = now;
+      const peers = [...this.st.nodes.values()].filter((n) => n !== me && n.ip);
+      let best;
+      for (let i = 0; i < 5 && peers.length > 0; i++) {
+        const p = peers[Math.floor(Math.random() * peers.length)];
+        if (!best || p.pongReceived < best.pongReceived) best = p;
+      }
+      extra = best?.id;
+    }
     for (const n of this.st.nodes.values()) {
       if (n === me || !n.ip) continue;
       let link = this.links.get(n.id);
@@ -216,13 +230,13 @@ export class ClusterBus {
         link = undefined;
       }
       if (!link) {
-        if (now - (this.lastAttempt.get(n.id) ?? 0) < interval) continue;
+        if (now - (this.lastAttempt.get(n.id) ?? 0) < Math.min(interval, 1000)) continue;
         this.lastAttempt.set(n.id, now);
         link = new Link(n.ip, n.port, this, n.id);
         this.links.set(n.id, link);
         link.open();
       }
-      if (link.outstanding === 0 && now - link.lastSend >= interval) {
+      if (link.outstanding === 0 && (now - link.lastSend >= interval || n.id === extra)) {
         if (n.pingSent === 0) n.pingSent = now;
         this.ping(link);
       } else if (!link.connected && n.pingSent === 0) {
