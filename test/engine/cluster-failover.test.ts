@@ -60,7 +60,7 @@ describe('stale views and failover', () => {
 
   test('failover: the replica takes over, the old primary comes back with its old view and follows it; no split brain', async () => {
     await stop(0);
-    await waitFor(async () => text(await call(nodes[1], 'CLUSTER', 'NODES')).includes('fail'), 'P0 to be seen failing', 15000);
+    await waitFor(async () => text(await call(nodes[3], 'CLUSTER', 'NODES')).includes('fail'), 'P0 to be seen failing by its replica', 15000);
     expect(await call(nodes[3], 'CLUSTER', 'FAILOVER')).toEqual({ error: 'ERR Master is down or failed, please use CLUSTER FAILOVER FORCE' });
     expect(await call(nodes[3], 'CLUSTER', 'FAILOVER', 'TAKEOVER')).toEqual({ simple: 'OK' });
     const others = [nodes[1], nodes[2], nodes[3]];

@@ -101,10 +101,13 @@ export async function buildCluster(primaries: ClusterNodeHandle[], replicas: Clu
   await Promise.all(primaries.map((p, i) => call(p, 'CLUSTER', 'ADDSLOTSRANGE', split[i][0], split[i][1])));
   const all = [...primaries, ...replicas];
   for (const h of all.slice(1)) await call(all[0], 'CLUSTER', 'MEET', '127.0.0.1', h.port);
+  let known: number[] = [];
   await waitFor(async () => {
-    const known = await Promise.all(all.map(async (h) => text(await call(h, 'CLUSTER', 'NODES')).trim().split('\n').length));
+    known = await Promise.all(all.map(async (h) => text(await call(h, 'CLUSTER', 'NODES')).trim().split('\n').length));
     return known.every((k) => k === all.length);
-  }, 'every node to know every other');
+  }, 'every node to know every other', 30000).catch((e: Error) => {
+    throw new Error(`${e.message}: nodes known by each: ${known.join(' ')}`);
+  });
   const ids = await Promise.all(primaries.map(myId));
   await Promise.all(replicas.map((r, i) => call(r, 'CLUSTER', 'REPLICATE', ids[i % primaries.length])));
   await waitConverged(all, (v) => v.split('\n').filter((l) => l.includes(' slave ')).length === replicas.length);

@@ -177,6 +177,7 @@ export class ClusterBus {
   public onMessage(msg: GossipMessage, link?: Link): void {
     const before = this.selfSignature();
     const r = this.st.receive(msg);
+    const metNow = link !== undefined && !link.nodeId && r.newNode;
     if (link && !link.nodeId && msg.id !== this.st.myself.id) {
       // A MEET answered: the link now belongs to that node (unless one exists already).
       this.handshakes.delete(`${link.ip}:${link.port}`);
@@ -192,7 +193,8 @@ export class ClusterBus {
     if (n && link && this.links.get(msg.id) === link) n.linked = true;
     for (const m of r.meet) this.meet(m.ip, m.port);
     const stateChanged = this.st.updateState();
-    if (r.changed || stateChanged) this.changed(this.selfSignature() !== before);
+    // The node that ran MEET tells everyone of the newcomer at once (the others learn it from gossip).
+    if (r.changed || stateChanged) this.changed(metNow || this.selfSignature() !== before);
   }
 
   /** Our own claims, to notice when a received message changed them (then everyone is told). */

@@ -17,6 +17,7 @@ export class Cluster {
   public readonly bus: ClusterBus;
   public readonly routing = new ClientRouting();
   public readonly file: string;
+  private saveScheduled = false;
 
   constructor(public readonly server: Server) {
     const cfg = server.config;
@@ -31,7 +32,7 @@ export class Cluster {
     if (loaded) applyLoaded(this.state, loaded);
     this.announce();
     this.state.onChange = (broadcast) => this.changed(broadcast);
-    this.bus = new ClusterBus(server, this.state, (broadcast) => this.changed(broadcast));
+    this.bus = new ClusterBus(server, this.state, (broadcast) => this.learned(broadcast));
     this.state.updateState();
     this.save();
     server.log.notice(loaded ? `Node configuration loaded, I'm ${this.state.myself.id}` : `No cluster configuration found, I'm ${this.state.myself.id}`);
@@ -54,6 +55,24 @@ export class Cluster {
   public changed(broadcast: boolean): void {
     this.state.updateState();
     this.save();
+    if (broadcast) this.bus.broadcast();
+    this.dropShardChannels();
+  }
+
+  /**
+   * A change learned from a peer: saved once for a burst of messages, without fsync (the view is
+   * learned again from the peers; what must survive a crash, our id and epochs, changes through
+   * commands, which save with fsync).
+   */
+  public learned(broadcast: boolean): void {
+    this.state.updateState();
+    if (!this.saveScheduled) {
+      this.saveScheduled = true;
+      setTimeout(() => {
+        this.saveScheduled = false;
+        this.save(false);
+      }, 50).unref();
+    }
     if (broadcast) this.bus.broadcast();
     this.dropShardChannels();
   }
@@ -82,9 +101,9 @@ export class Cluster {
     }
   }
 
-  public save(): void {
+  public save(fsync = true): void {
     try {
-      saveConfig(this.state, this.file);
+      saveConfig(this.state, this.file, fsync);
     } catch (e) {
       this.server.log.warning(`Could not save the cluster configuration to ${this.file}: ${(e as Error).message}`);
     }

@@ -8,20 +8,20 @@ import { nodesText } from './views';
 /**
  * cluster-config-file in the nodes.conf format: one CLUSTER NODES line per node (with the
  * `,hostname,shard-id=` extras and this node's `[slot->-id]` / `[slot-<-id]` migration marks),
- * then `vars currentEpoch N lastVoteEpoch M`. Written atomically (temp file, fsync, rename).
+ * then `vars currentEpoch N lastVoteEpoch M`. Written atomically (temp file, optional fsync, rename).
  */
 
 export function configPath(dir: string, file: string): string {
   return path.isAbsolute(file) ? file : path.join(dir, file);
 }
 
-export function saveConfig(st: ClusterState, file: string): void {
+export function saveConfig(st: ClusterState, file: string, fsync = true): void {
   const text = `${nodesText(st, true)}vars currentEpoch ${st.currentEpoch} lastVoteEpoch ${st.lastVoteEpoch}\n`;
   const tmp = `${file}.tmp-${process.pid}`;
   const fd = fs.openSync(tmp, 'w');
   try {
     fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
+    if (fsync) fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }

@@ -39,6 +39,8 @@ export class ClusterState {
   /** FORGET blacklist: id → ms until which gossip about it is ignored. */
   public readonly forgotten = new Map<string, number>();
   public readonly keys: KeyIndex;
+  /** Nodes learned recently (id → ms): always part of our gossip for a while, so a MEET spreads fast. */
+  public readonly recent = new Map<string, number>();
   /** Called after a change that must be saved (cluster-config-file) and told to the peers. */
   public onChange: (broadcast: boolean) => void = noop;
   /**
@@ -156,7 +158,9 @@ export class ClusterState {
     const others = [...this.nodes.values()].filter((n) => n !== me);
     // A tenth of the nodes (at least 3) at random, plus every node we think is failing.
     const wanted = Math.max(3, Math.ceil(others.length / 10));
-    const sample = new Set(others.filter((n) => n.pfail || n.fail));
+    const now = Date.now();
+    for (const [id, at] of this.recent) if (now - at > 10_000 || !this.nodes.has(id)) this.recent.delete(id);
+    const sample = new Set(others.filter((n) => n.pfail || n.fail || this.recent.has(n.id)));
     for (let i = 0; i < others.length * 2 && sample.size < Math.min(others.length, wanted + sample.size); i++) {
       sample.add(others[Math.floor(Math.random() * others.length)]);
     }
@@ -182,9 +186,9 @@ export class ClusterState {
    * Applies a peer's message. `seenAt` is how we reached it (for a node learned by MEET). Returns
    * the ip:port of nodes we heard of and should meet, and whether our view changed.
    */
-  public receive(msg: GossipMessage, now = Date.now()): { meet: Array<{ ip: string; port: number }>; changed: boolean } {
+  public receive(msg: GossipMessage, now = Date.now()): { meet: Array<{ ip: string; port: number }>; changed: boolean; newNode: boolean } {
     const me = this.myself;
-    const out = { meet: [] as Array<{ ip: string; port: number }>, changed: false };
+    const out = { meet: [] as Array<{ ip: string; port: number }>, changed: false, newNode: false };
     if (msg.id === me.id || this.isForgotten(msg.id, now)) return out;
     let sender = this.nodes.get(msg.id);
     if (!sender) {
@@ -194,7 +198,9 @@ export class ClusterState {
       }
       sender = newNode(msg.id, msg.ip, msg.port, msg.cport, msg.shardId);
       this.nodes.set(sender.id, sender);
+      this.recent.set(sender.id, now);
       out.changed = true;
+      out.newNode = true;
     }
     if (sender.ip !== msg.ip || sender.port !== msg.port || sender.cport !== msg.cport || sender.hostname !== msg.hostname
       || sender.role !== msg.role || sender.primaryId !== (msg.primaryId ?? undefined) || sender.shardId !== msg.shardId) {
