@@ -106,7 +106,7 @@ describe('cluster mode, differential against redis-server --cluster-enabled yes'
     await check([
       ['GET', 'foo'], ['SET', 'foo', 'x'], ['MGET', 'b', 'foo'], ['MSET', 'a', '1', 'b', '2'], ['DEL', 'b', 'c'],
       ['EXISTS', 'foo'], ['SPUBLISH', 'foo', 'm'], ['SPUBLISH', 'b', 'm'],
-      ['SELECT', 1], ['SELECT', 0],
+      ['SELECT', 1], ['SELECT', 0], ['SWAPDB', 0, 1], ['MOVE', 'b', 1], ['MOVE', 'b', 0],
       ['MULTI'], ['SET', 'b', '1'], ['SET', 'foo', '1'], ['EXEC'],
       ['MULTI'], ['SET', 'b', '1'], ['SET', '{b}x', '1'], ['EXEC'],
       ['MULTI'], ['SET', 'b', '1'], ['SET', 'c', '1'], ['EXEC'],
