@@ -199,6 +199,30 @@ describe('cluster of 3 primaries and 3 replicas', () => {
     expect(cli('DEL', 'foo').stdout.trim()).toBe('1');
   });
 
+  test('malformed bus messages are refused without changing the view', async () => {
+    const before = text(await call(primaries[0], 'CLUSTER', 'NODES'));
+    for (const bad of ['{', 'null', '{"v":1}', JSON.stringify({
+      v: 1,
+      id: 'x'.repeat(40),
+      ip: '1.2.3.4',
+      port: 1,
+      cport: 1,
+      hostname: '',
+      role: 'master',
+      primaryId: null,
+      configEpoch: 99,
+      currentEpoch: 99,
+      shardId: 's',
+      slots: [[0, 'a']],
+      offset: 0,
+      known: [],
+    })]) {
+      expect(await call(primaries[0], 'CLUSTER', 'X-GOSSIP', bad)).toEqual({ error: 'ERR invalid cluster bus message' });
+    }
+    expect(text(await call(primaries[0], 'CLUSTER', 'NODES')).split('\n').length).toBe(before.split('\n').length);
+    expect(text(await call(primaries[0], 'CLUSTER', 'INFO'))).toContain('cluster_state:ok');
+  });
+
   test('ioredis to one node sees MOVED as an error (the raw reply)', async () => {
     const r = new Redis({ port: primaries[0].port, host: '127.0.0.1', maxRetriesPerRequest: 0 });
     try {

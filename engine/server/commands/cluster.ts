@@ -262,6 +262,18 @@ function bumpepoch(c: Client): void {
   c.reply.simple(`${bumped ? 'BUMPED' : 'STILL'} ${cl.state.myself.configEpoch}`);
 }
 
+/** The shape of a bus message, checked before anything of it is applied. */
+function validMessage(m: GossipMessage): boolean {
+  if (m === null || typeof m !== 'object') return false;
+  const isInt = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+  const okSlots = Array.isArray(m.slots) && m.slots.every((r) => Array.isArray(r) && r.length === 2 && isInt(r[0]) && isInt(r[1]));
+  const okKnown = Array.isArray(m.known) && m.known.every((g) => g && typeof g.id === 'string' && typeof g.ip === 'string' && isInt(g.port));
+  return m.v === 1 && typeof m.id === 'string' && /^[0-9a-f]{40}$/.test(m.id)
+    && typeof m.ip === 'string' && isInt(m.port) && isInt(m.cport) && typeof m.hostname === 'string'
+    && (m.role === 'master' || m.role === 'slave') && (m.primaryId === null || typeof m.primaryId === 'string')
+    && isInt(m.configEpoch) && isInt(m.currentEpoch) && typeof m.shardId === 'string' && isInt(m.offset) && okSlots && okKnown;
+}
+
 /** The bus message of a peer (internal: our nodes' RESP cluster bus); answers with ours. */
 function gossip(c: Client, argv: string[]): void {
   const cl = clusterOf(c);
@@ -271,7 +283,7 @@ function gossip(c: Client, argv: string[]): void {
   } catch {
     throw new CommandError('ERR invalid cluster bus message');
   }
-  if (msg.v !== 1 || typeof msg.id !== 'string') throw new CommandError('ERR invalid cluster bus message');
+  if (!validMessage(msg)) throw new CommandError('ERR invalid cluster bus message');
   const st = cl.state;
   const sock = c.socket;
   // Addresses not announced are the ones this connection shows (Valkey learns its own ip from MEET the same way).
