@@ -86,4 +86,19 @@ describe('stale views and failover', () => {
     expect(new Set(current).size).toBe(1);
     expect(/cluster_my_epoch:(\d+)/.exec(infos[3])![1]).toBe(current[0]);
   }, 90000);
+
+  test('a node removed with CLUSTER RESET and FORGET on the others stays out', async () => {
+    // The old primary (now a slotless replica) leaves the cluster.
+    const received = async () => Number(/cluster_stats_messages_received:(\d+)/.exec(text(await call(nodes[0], 'CLUSTER', 'INFO')))![1]);
+    expect(await call(nodes[0], 'CLUSTER', 'RESET', 'SOFT')).toEqual({ simple: 'OK' });
+    expect(text(await call(nodes[0], 'CLUSTER', 'NODES')).trim().split('\n')).toHaveLength(1);
+    // The others still know it and keep pinging it; their pings must not pull them back into its view.
+    const before = await received();
+    await waitFor(async () => (await received()) >= before + 3, 'pings from the others to the reset node');
+    expect(text(await call(nodes[0], 'CLUSTER', 'NODES')).trim().split('\n')).toHaveLength(1);
+    for (const h of nodes.slice(1)) expect(await call(h, 'CLUSTER', 'FORGET', ids[0])).toEqual({ simple: 'OK' });
+    const rest = nodes.slice(1);
+    await waitConverged(rest, (v) => !v.includes(ids[0]));
+    expect(text(await call(nodes[0], 'CLUSTER', 'NODES'))).toMatch(/^\S+ \S+ myself,master - 0 0 \d+ connected\n$/);
+  }, 60000);
 });

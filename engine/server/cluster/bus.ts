@@ -154,7 +154,7 @@ export class ClusterBus {
   }
 
   private ping(link: Link, meet = false): void {
-    const msg = JSON.stringify(this.st.gossip());
+    const msg = JSON.stringify(meet ? { ...this.st.gossip(), meet: true } : this.st.gossip());
     if (meet) this.st.stats.meetSent++;
     else this.st.stats.pingSent++;
     link.outstanding++;
@@ -176,7 +176,8 @@ export class ClusterBus {
   /** A peer's message, as a reply to our ping (`link` set) or as its ping to us. */
   public onMessage(msg: GossipMessage, link?: Link): void {
     const before = this.selfSignature();
-    const r = this.st.receive(msg);
+    // A reply on a handshake link, or a peer's handshake to us, may introduce a node.
+    const r = this.st.receive(msg, link !== undefined ? !link.nodeId : msg.meet === true);
     const metNow = link !== undefined && !link.nodeId && r.newNode;
     if (link && !link.nodeId && msg.id !== this.st.myself.id) {
       // A MEET answered: the link now belongs to that node (unless one exists already).

@@ -64,6 +64,8 @@ export interface GossipMessage {
   /** Claimed slots as [start, end] ranges (primaries only). */
   readonly slots: Array<[number, number]>;
   readonly offset: number;
+  /** Set on a handshake (CLUSTER MEET, or a node learned from gossip): only then may an unknown sender join our view. */
+  readonly meet?: boolean;
   /** Other nodes it knows: for discovery and failure reports. */
   readonly known: ReadonlyArray<{ id: string; ip: string; port: number; cport: number; pfail: boolean; fail: boolean }>;
 }

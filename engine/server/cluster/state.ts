@@ -183,14 +183,16 @@ export class ClusterState {
   }
 
   /**
-   * Applies a peer's message. `seenAt` is how we reached it (for a node learned by MEET). Returns
+   * Applies a peer's message; an unknown sender is added only when `acceptUnknown` (a handshake). Returns
    * the ip:port of nodes we heard of and should meet, and whether our view changed.
    */
-  public receive(msg: GossipMessage, now = Date.now()): { meet: Array<{ ip: string; port: number }>; changed: boolean; newNode: boolean } {
+  public receive(msg: GossipMessage, acceptUnknown: boolean, now = Date.now()): { meet: Array<{ ip: string; port: number }>; changed: boolean; newNode: boolean } {
     const me = this.myself;
     const out = { meet: [] as Array<{ ip: string; port: number }>, changed: false, newNode: false };
     if (msg.id === me.id || this.isForgotten(msg.id, now)) return out;
     let sender = this.nodes.get(msg.id);
+    // As in Valkey, only a handshake adds a node: a node that was RESET or FORGOTten is not pulled back by pings.
+    if (!sender && !acceptUnknown) return out;
     if (!sender) {
       // A node that restarted without its config comes back with a new id at the same address: the old entry is gone.
       for (const n of this.nodes.values()) {

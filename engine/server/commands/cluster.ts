@@ -271,7 +271,8 @@ function validMessage(m: GossipMessage): boolean {
   return m.v === 1 && typeof m.id === 'string' && /^[0-9a-f]{40}$/.test(m.id)
     && typeof m.ip === 'string' && isInt(m.port) && isInt(m.cport) && typeof m.hostname === 'string'
     && (m.role === 'master' || m.role === 'slave') && (m.primaryId === null || typeof m.primaryId === 'string')
-    && isInt(m.configEpoch) && isInt(m.currentEpoch) && typeof m.shardId === 'string' && isInt(m.offset) && okSlots && okKnown;
+    && isInt(m.configEpoch) && isInt(m.currentEpoch) && typeof m.shardId === 'string' && isInt(m.offset) && okSlots && okKnown
+    && (m.meet === undefined || typeof m.meet === 'boolean');
 }
 
 /** The bus message of a peer (internal: our nodes' RESP cluster bus); answers with ours. */
