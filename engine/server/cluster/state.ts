@@ -8,6 +8,13 @@ function noop(): void {}
 /** How long a FORGET keeps a node from being re-added by gossip (Valkey: 60 s). */
 const FORGET_TTL_MS = 60_000;
 
+/** What a received message did: nodes to meet, whether the view changed, whether the sender is new. */
+export interface Received {
+  meet: Array<{ ip: string; port: number }>;
+  changed: boolean;
+  newNode: boolean;
+}
+
 /** Counters behind CLUSTER INFO's cluster_stats_messages_* lines. */
 export interface BusStats {
   pingSent: number;
@@ -186,9 +193,9 @@ export class ClusterState {
    * Applies a peer's message; an unknown sender is added only when `acceptUnknown` (a handshake). Returns
    * the ip:port of nodes we heard of and should meet, and whether our view changed.
    */
-  public receive(msg: GossipMessage, acceptUnknown: boolean, now = Date.now()): { meet: Array<{ ip: string; port: number }>; changed: boolean; newNode: boolean } {
+  public receive(msg: GossipMessage, acceptUnknown: boolean, now = Date.now()): Received {
     const me = this.myself;
-    const out = { meet: [] as Array<{ ip: string; port: number }>, changed: false, newNode: false };
+    const out: Received = { meet: [], changed: false, newNode: false };
     if (msg.id === me.id || this.isForgotten(msg.id, now)) return out;
     let sender = this.nodes.get(msg.id);
     // As in Valkey, only a handshake adds a node: a node that was RESET or FORGOTten is not pulled back by pings.
