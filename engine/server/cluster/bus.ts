@@ -113,6 +113,7 @@ export class ClusterBus {
   public readonly inbound = new Map<string, number>();
   private readonly lastAttempt = new Map<string, number>();
   private lastRandomPing = 0;
+  private lastBroadcast = '';
 
   constructor(public readonly server: Server, private readonly st: ClusterState, private readonly changed: (broadcast: boolean) => void) {}
 
@@ -199,14 +200,20 @@ export class ClusterBus {
   }
 
   /** Our own claims, to notice when a received message changed them (then everyone is told). */
-  private selfSignature(): string {
+  public selfSignature(): string {
     const me = this.st.myself;
     return `${me.role}|${me.primaryId}|${this.st.announcedEpoch()}|${JSON.stringify(this.st.slotsOf(me))}`;
   }
 
   /** Sends our message to every linked node now (after a change of our own claims). */
   public broadcast(): void {
+    this.lastBroadcast = this.selfSignature();
     for (const link of this.links.values()) if (link.connected || link.socket) this.ping(link);
+  }
+
+  /** Broadcasts only if our claims changed since the last broadcast (SETSLOT MIGRATING/STABLE, FORGET... need none). */
+  public broadcastIfChanged(): void {
+    if (this.selfSignature() !== this.lastBroadcast) this.broadcast();
   }
 
   /** Cron: connect to known nodes, ping them, detect failures. */

@@ -18,6 +18,8 @@ export class Cluster {
   public readonly routing = new ClientRouting();
   public readonly file: string;
   private saveScheduled = false;
+  /** Id and epochs as last fsynced. */
+  private lastDurable = '';
 
   constructor(public readonly server: Server) {
     const cfg = server.config;
@@ -55,22 +57,18 @@ export class Cluster {
   public changed(broadcast: boolean): void {
     this.state.updateState();
     this.save();
-    if (broadcast) this.bus.broadcast();
+    if (broadcast) this.bus.broadcastIfChanged();
     this.dropShardChannels();
   }
 
-  /**
-   * A change learned from a peer: saved once for a burst of messages, without fsync (the view is
-   * learned again from the peers; what must survive a crash, our id and epochs, changes through
-   * commands, which save with fsync).
-   */
+  /** A change learned from a peer: saved once for a burst of messages. */
   public learned(broadcast: boolean): void {
     this.state.updateState();
     if (!this.saveScheduled) {
       this.saveScheduled = true;
       setTimeout(() => {
         this.saveScheduled = false;
-        this.save(false);
+        this.save();
       }, 50).unref();
     }
     if (broadcast) this.bus.broadcast();
@@ -101,9 +99,18 @@ export class Cluster {
     }
   }
 
+  /**
+   * Writes the config file. Like Valkey, it is fsynced only when what must survive a crash changed
+   * (our id and the epochs: a node must never reuse an epoch); slot and node details are learned
+   * again from the peers.
+   */
   public save(fsync = true): void {
+    const st = this.state;
+    const durable = `${st.myself.id} ${st.myself.configEpoch} ${st.currentEpoch} ${st.lastVoteEpoch}`;
+    const sync = fsync && durable !== this.lastDurable;
     try {
-      saveConfig(this.state, this.file, fsync);
+      saveConfig(st, this.file, sync);
+      if (sync) this.lastDurable = durable;
     } catch (e) {
       this.server.log.warning(`Could not save the cluster configuration to ${this.file}: ${(e as Error).message}`);
     }
