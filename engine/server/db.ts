@@ -77,6 +77,8 @@ export class Db {
   private expireCursor: Iterator<[string, number]> | undefined;
   /** Set while a snapshot runs (BGSAVE). */
   public cow: CowHooks | undefined;
+  /** Told when keys are added or removed (the cluster's per-slot key index); undefined elsewhere. */
+  public keyHooks?: { added(key: string): void; removed(key: string): void; cleared(): void };
 
   constructor(public readonly id: number, private readonly events: KeyspaceEvents, private readonly clock: () => number = Date.now) {}
 
@@ -152,7 +154,10 @@ export class Db {
     if (old === undefined) memory.dataset += KEY_OVERHEAD + stringBytes(key.length) + valueBytes(value);
     else if (old !== value) memory.dataset += valueBytes(value) - valueBytes(old);
     this.dict.set(key, value);
-    if (old === undefined) this.events.created(this, key);
+    if (old === undefined) {
+      this.keyHooks?.added(key);
+      this.events.created(this, key);
+    }
     if (!keepTtl && this.expires.size > 0 && this.expires.delete(key)) memory.dataset -= EXPIRE_OVERHEAD;
     if (this.access) this.accessed(key, old === undefined);
     this.events.modified(this, key);
@@ -175,6 +180,7 @@ export class Db {
     if (old === undefined) return false;
     if (this.cow !== undefined) this.cow.before(this, key);
     this.dict.delete(key);
+    this.keyHooks?.removed(key);
     memory.dataset -= KEY_OVERHEAD + stringBytes(key.length) + valueBytes(old);
     if (this.expires.delete(key)) memory.dataset -= EXPIRE_OVERHEAD;
     this.access?.delete(key);
@@ -223,6 +229,7 @@ export class Db {
       this.dict.clear();
       this.expires.clear();
     }
+    this.keyHooks?.cleared();
     this.access?.clear();
     for (const k of keys) this.events.modified(this, k);
   }

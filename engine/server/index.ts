@@ -1,6 +1,8 @@
+import { Cluster } from './cluster/cluster';
 import { aclCommands } from './commands/acl';
 import { adminCommands, installAdmin, serverAdminCommands } from './commands/admin';
 import { bitmapCommands } from './commands/bitmap';
+import { clusterCommands } from './commands/cluster';
 import { connectionCommands } from './commands/connection';
 import { dumpCommands } from './commands/dump';
 import { geoCommands } from './commands/geo';
@@ -9,6 +11,7 @@ import { hyperloglogCommands } from './commands/hyperloglog';
 import { keyCommands } from './commands/keys';
 import { listCommands } from './commands/list';
 import { persistenceCommands } from './commands/persistence';
+import { migrateCommands } from './commands/migrate';
 import { pubsubCommands } from './commands/pubsub';
 import { scriptingCommands } from './commands/scripting';
 import { setCommands } from './commands/set';
@@ -40,6 +43,8 @@ export const COMMAND_MODULES = [
   listCommands,
   hashCommands,
   setCommands,
+  clusterCommands,
+  migrateCommands,
   dumpCommands,
   persistenceCommands,
 ];
@@ -51,6 +56,7 @@ export function createServer(config: Config): Server {
   installEviction(server);
   installAdmin(server);
   installPersistence(server);
+  if (config.getBool('cluster-enabled')) server.cluster = new Cluster(server);
   return server;
 }
 
