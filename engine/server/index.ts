@@ -8,6 +8,7 @@ import { hyperloglogCommands } from './commands/hyperloglog';
 import { keyCommands } from './commands/keys';
 import { listCommands } from './commands/list';
 import { pubsubCommands } from './commands/pubsub';
+import { installReplication, replicationCommands } from './commands/replication';
 import { scriptingCommands } from './commands/scripting';
 import { setCommands } from './commands/set';
 import { streamCommands } from './commands/stream';
@@ -37,6 +38,7 @@ export const COMMAND_MODULES = [
   listCommands,
   hashCommands,
   setCommands,
+  replicationCommands,
 ];
 
 /** A node with every command module registered. */
@@ -45,6 +47,7 @@ export function createServer(config: Config): Server {
   for (const m of COMMAND_MODULES) server.commands.register(m);
   installEviction(server);
   installAdmin(server);
+  installReplication(server);
   return server;
 }
 
