@@ -2,6 +2,7 @@ import { aclCommands } from './commands/acl';
 import { adminCommands, installAdmin, serverAdminCommands } from './commands/admin';
 import { bitmapCommands } from './commands/bitmap';
 import { connectionCommands } from './commands/connection';
+import { dumpCommands } from './commands/dump';
 import { geoCommands } from './commands/geo';
 import { hashCommands } from './commands/hash';
 import { hyperloglogCommands } from './commands/hyperloglog';
@@ -39,6 +40,7 @@ export const COMMAND_MODULES = [
   hashCommands,
   setCommands,
   replicationCommands,
+  dumpCommands,
 ];
 
 /** A node with every command module registered. */
