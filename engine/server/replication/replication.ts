@@ -286,7 +286,7 @@ export class Replication implements ReplicationHooks {
     // reaches this replica through the stream that follows it on the same socket.
     let rdb: Buffer;
     try {
-      rdb = serialize(this.server);
+      rdb = serialize(this.server, this.replid, this.offset);
     } catch (e) {
       this.server.log.warning(`Full resync of ${client.addr} failed: ${(e as Error).message}`);
       client.reply.error(`ERR full resync failed: ${(e as Error).message}`);
