@@ -20,7 +20,7 @@ export async function waitInSync(primary: Redis, replica: Redis, what = 'replica
     if (link !== 'up') return false;
     const p = Number(await info(primary, 'master_repl_offset', 'replication'));
     const s = Number(await info(replica, 'slave_repl_offset', 'replication'));
-    return p > 0 && p === s;
+    return p === s;
   }, what, 20000);
 }
 

@@ -176,7 +176,7 @@ export class MasterLink {
     await this.ask(['REPLCONF', 'capa', 'eof', 'capa', 'psync2']);
     if (gen !== this.generation) return;
     const repl = this.repl;
-    const psync = repl.offset > 0 ? ['PSYNC', repl.replid, String(repl.offset + 1)] : ['PSYNC', '?', '-1'];
+    const psync = repl.backlog !== undefined ? ['PSYNC', repl.replid, String(repl.offset + 1)] : ['PSYNC', '?', '-1'];
     let reply = await this.ask(psync);
     while (reply === '' && gen === this.generation) reply = await this.readLine(); // keepalives before the reply
     if (gen !== this.generation) return;

@@ -313,12 +313,9 @@ export class Replication implements ReplicationHooks {
 
   /** REPLICAOF host port. */
   public replicate(host: string, port: number): void {
-    if (this.link === undefined) {
-      // We were a primary: our own history is what we ask the new primary to continue from.
-      this.ensureBacklog();
-    } else {
-      this.link.close();
-    }
+    // A primary with a backlog asks the new primary to continue its own history (PSYNC2); one
+    // without a backlog has none to offer and asks for a full sync.
+    if (this.link !== undefined) this.link.close();
     this.disconnectReplicas();
     this.waits.failAll('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)');
     this.server.role = 'slave';
