@@ -150,11 +150,11 @@ export class Replication implements ReplicationHooks {
   // ---------------------------------------------------------------- propagation
 
   private collect(client: Client, spec: CommandSpec, argv: string[], mark: number): void {
-    const buf = client.reply.bytesSince(mark);
-    if (buf.length > 0 && buf[0] === 0x2d) return; // an error reply: nothing was done
+    if (client.reply.byteAt(mark) === 0x2d) return; // an error reply: nothing was done
     const rule = RULES.get(spec.name);
     let out: string[][] | undefined;
     if (rule !== undefined) {
+      const buf = client.reply.bytesSince(mark);
       let parsed: Parsed | undefined;
       const reply = () => (parsed ??= buf.length > 0 ? parseReply(buf, 0).v : null);
       out = rule(client.db, argv, reply);
@@ -185,12 +185,33 @@ export class Replication implements ReplicationHooks {
     this.feedRaw(parts.length === 1 ? parts[0] : Buffer.concat(parts));
   }
 
-  /** Appends stream bytes as they are (a replica proxying its primary's stream, PING, GETACK). */
+  /**
+   * Appends stream bytes as they are (a replica proxying its primary's stream, PING, GETACK). The
+   * backlog and offset move at once; the sockets get what accumulated once per event-loop turn
+   * (as Redis writes replica buffers before sleeping), so a burst of writes is one write per replica.
+   */
   public feedRaw(buf: Buffer): void {
     if (this.backlog === undefined) return;
     this.backlog.append(buf);
     this.offset = this.backlog.offset;
-    for (const r of this.replicas.values()) r.client.socket?.write(buf);
+    if (this.replicas.size === 0) return;
+    this.outQueue.push(buf);
+    if (!this.outScheduled) {
+      this.outScheduled = true;
+      setImmediate(() => this.flushStream());
+    }
+  }
+
+  private outQueue: Buffer[] = [];
+  private outScheduled = false;
+
+  /** Sends the stream bytes queued since the last turn to every replica. */
+  public flushStream(): void {
+    this.outScheduled = false;
+    if (this.outQueue.length === 0) return;
+    const out = this.outQueue.length === 1 ? this.outQueue[0] : Buffer.concat(this.outQueue);
+    this.outQueue = [];
+    for (const r of this.replicas.values()) r.client.socket?.write(out);
   }
 
   /** Creates the backlog (when the first replica attaches, or when this node becomes a replica). */
@@ -223,7 +244,10 @@ export class Replication implements ReplicationHooks {
     this.getackScheduled = true;
     setImmediate(() => {
       this.getackScheduled = false;
-      if (this.replicas.size > 0 && this.link === undefined) this.feedRaw(encodeCommand(['REPLCONF', 'GETACK', '*']));
+      if (this.replicas.size > 0 && this.link === undefined) {
+        this.feedRaw(encodeCommand(['REPLCONF', 'GETACK', '*']));
+        this.flushStream(); // now, not a turn later: a held write waits on this round trip
+      }
     });
   }
 
@@ -269,6 +293,7 @@ export class Replication implements ReplicationHooks {
     }
     const hello = this.hellos.get(client) ?? { port: 0, capaEof: false, capaPsync2: false };
     const stats = this.server.stats;
+    this.flushStream(); // what is queued predates this replica's starting point
     const sameHistory = replid === this.replid || (replid === this.replid2 && from <= this.secondOffset);
     if (replid !== undefined && sameHistory && this.backlog !== undefined && this.backlog.covers(from)) {
       stats.syncPartialOk++;

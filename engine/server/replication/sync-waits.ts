@@ -21,7 +21,14 @@ interface Waiter {
 export class SyncWaits {
   private waiters: Waiter[] = [];
 
-  constructor(private readonly repl: Replication) {}
+  /** sync-replicas, kept in a field: it is read after every propagated write. */
+  private syncReplicas: number;
+
+  constructor(private readonly repl: Replication) {
+    const config = repl.server.config;
+    this.syncReplicas = config.getNumber('sync-replicas');
+    config.onChange('sync-replicas', (v) => (this.syncReplicas = Number(v)));
+  }
 
   /** WAIT numreplicas timeout. */
   public wait(client: Client, n: number, timeoutMs: number): void {
@@ -37,7 +44,7 @@ export class SyncWaits {
 
   /** After a client's write was propagated: hold its reply (from `mark` on) until it is on n replicas. */
   public holdForDurability(client: Client, mark: number): void {
-    const n = this.repl.server.config.getNumber('sync-replicas');
+    const n = this.syncReplicas;
     if (n <= 0 || client.blocked !== undefined) return;
     const offset = this.repl.offset;
     if (this.repl.ackedAtLeast(offset) >= n) return;

@@ -205,6 +205,11 @@ export class Reply {
     return Buffer.from(this.buf.subarray(mark, this.len));
   }
 
+  /** The byte at `pos` of the pending output, or -1 past its end (is a reply an error?). */
+  public byteAt(pos: number): number {
+    return pos < this.len ? this.buf[pos] : -1;
+  }
+
   /** Appends already encoded reply bytes (a held reply, released). */
   public rawBytes(b: Buffer): void {
     this.ensure(b.length);
