@@ -47,11 +47,7 @@ export async function canonicalDump(r: Redis, opts: { entriesRead?: boolean } = 
     for (const key of sortStr(keys)) {
       const type = (await r.call('TYPE', key)) as string;
       let value: unknown;
-      if (type === 'string') value = await r.call('GET', key);
-      else if (type === 'list') value = await r.call('LRANGE', key, '0', '-1');
-      else if (type === 'set') value = sortStr((await r.call('SMEMBERS', key)) as string[]);
-      else if (type === 'zset') value = await r.call('ZRANGE', key, '0', '-1', 'WITHSCORES');
-      else if (type === 'hash') {
+      if (type === 'string') {value = await r.call('GET', key);} else if (type === 'list') {value = await r.call('LRANGE', key, '0', '-1');} else if (type === 'set') {value = sortStr((await r.call('SMEMBERS', key)) as string[]);} else if (type === 'zset') {value = await r.call('ZRANGE', key, '0', '-1', 'WITHSCORES');} else if (type === 'hash') {
         const flat = (await r.call('HGETALL', key)) as string[];
         const pairs: string[] = [];
         for (let i = 0; i < flat.length; i += 2) pairs.push(`${flat[i]}=${flat[i + 1]}`);

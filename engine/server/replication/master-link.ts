@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as tls from 'tls';
 import { Client } from '../client';
-import { RequestParser } from '../resp/parser';
 import { encodeCommand } from './backlog';
 import { loadDataset } from './rdb-bridge';
 import type { Replication } from './replication';
+import { RequestParser } from '../resp/parser';
 
 type LinkState = 'connect' | 'connecting' | 'handshake' | 'transfer' | 'connected';
 

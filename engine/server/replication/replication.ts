@@ -63,6 +63,10 @@ export class Replication implements ReplicationHooks {
   private readonly blockedArgv = new WeakMap<Client, string[]>();
   private lastPing = Date.now();
   private lastAckSent = 0;
+  /** Stream bytes not yet written to the replicas (flushed once per event-loop turn). */
+  private outQueue: Buffer[] = [];
+  private outScheduled = false;
+  private getackScheduled = false;
 
   constructor(public readonly server: Server) {
     this.waits = new SyncWaits(this);
@@ -202,9 +206,6 @@ export class Replication implements ReplicationHooks {
     }
   }
 
-  private outQueue: Buffer[] = [];
-  private outScheduled = false;
-
   /** Sends the stream bytes queued since the last turn to every replica. */
   public flushStream(): void {
     this.outScheduled = false;
@@ -235,8 +236,6 @@ export class Replication implements ReplicationHooks {
     for (const r of this.replicas.values()) if (r.ackOffset >= offset) n++;
     return n;
   }
-
-  private getackScheduled = false;
 
   /** Asks every replica for its offset (REPLCONF GETACK *), once per event-loop turn. */
   public requestAcks(): void {
@@ -273,11 +272,9 @@ export class Replication implements ReplicationHooks {
       }
       const hello = this.hellos.get(client) ?? { port: 0, capaEof: false, capaPsync2: false };
       if (opt === 'listening-port') hello.port = Number(val);
-      else if (opt === 'ip-address') hello.ip = val;
-      else if (opt === 'capa') {
-        if (val.toLowerCase() === 'eof') hello.capaEof = true;
-        if (val.toLowerCase() === 'psync2') hello.capaPsync2 = true;
-      }
+      if (opt === 'ip-address') hello.ip = val;
+      if (opt === 'capa' && val.toLowerCase() === 'eof') hello.capaEof = true;
+      if (opt === 'capa' && val.toLowerCase() === 'psync2') hello.capaPsync2 = true;
       this.hellos.set(client, hello);
     }
     client.reply.ok();

@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../commands/command';
 import type { Db } from '../db';
-import { formatId, makeId, StreamObject } from '../types/stream';
 import type { Parsed } from './reply-reader';
+import { formatId, makeId, StreamObject } from '../types/stream';
 
 /**
  * Propagation rules: what a command that changed the dataset sends to the replicas, as Redis 7.0
