@@ -3,7 +3,7 @@ import * as net from 'net';
 import { performance } from 'perf_hooks';
 import * as tls from 'tls';
 import { Acl } from './acl';
-import { Client } from './client';
+import { BlockState, Client } from './client';
 import { arityOk, CommandError, CommandSpec, Errors, keyPositions } from './commands/command';
 import { CommandTable } from './commands/table';
 import { Config } from './config';
@@ -542,8 +542,11 @@ export class Server {
     }
   }
 
-  /** Unblocks a client; `timedOut` answers its timeout reply. Resumes its pending input. */
-  public unblock(client: Client, timedOut: boolean): void {
+  /**
+   * Unblocks a client; `timedOut` answers its timeout reply. Resumes its pending input, unless
+   * `then` blocks it again at once (a served write whose reply waits for replica acks).
+   */
+  public unblock(client: Client, timedOut: boolean, then?: BlockState): void {
     const state = client.blocked;
     if (!state) return;
     client.blocked = undefined;
@@ -555,6 +558,10 @@ export class Server {
     }
     if (timedOut) state.onTimeout();
     if (client.closed) return;
+    if (then !== undefined) {
+      this.block(client, then);
+      return;
+    }
     this.flushClient(client);
     const pending = client.pendingInput;
     client.pendingInput = [];
@@ -582,10 +589,7 @@ export class Server {
         for (const c of [...waiting]) {
           if (!c.blocked) continue;
           const mark = c.reply.mark();
-          if (c.blocked.tryServe()) {
-            this.repl?.served(c, mark);
-            this.unblock(c, false);
-          }
+          if (c.blocked.tryServe()) this.unblock(c, false, this.repl?.served(c, mark));
         }
       }
     }

@@ -89,7 +89,20 @@ describe('replication guarantees', () => {
     expect(await b.c.get('t2')).toBe('1');
     expect(await a.c.call('EVAL', "redis.call('SET', KEYS[1], 'lua'); return 1", '1', 'lk')).toBe(1);
     expect(await b.c.get('lk')).toBe('lua');
+    // A blocking pop served later is a write too: its reply also waits for the replica.
+    const popper = connect(a.n.port);
+    conns.push(popper);
+    const pop = popper.blpop('q', 0);
+    await waitFor(async () => (await info(a.c, 'blocked_clients', 'clients')) === '1', 'BLPOP blocked');
+    expect(await a.c.rpush('q', 'a', 'b')).toBe(2);
+    expect(await pop).toEqual(['q', 'a']);
+    expect(await b.c.lrange('q', 0, -1)).toEqual(['b']);
+    const pop2 = popper.blpop('q2', 0);
+    await waitFor(async () => (await info(a.c, 'blocked_clients', 'clients')) === '1', 'BLPOP blocked');
     // A stopped replica cannot acknowledge: the client is told the write is not durable.
+    process.kill(b.n.pid, 'SIGSTOP');
+    expect(await errorOf(a.c.rpush('q2', 'x'))).toMatch(/^NOTDURABLE /);
+    expect(await errorOf(pop2)).toMatch(/^NOTDURABLE /);
     process.kill(b.n.pid, 'SIGSTOP');
     const err = await errorOf(a.c.set('late', 'x'));
     expect(err).toMatch(/^NOTDURABLE the write was applied on the primary but is not durable: acknowledged by 0 of 1 required replicas within 300 ms/);

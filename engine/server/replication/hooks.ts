@@ -1,4 +1,4 @@
-import type { Client } from '../client';
+import type { BlockState, Client } from '../client';
 import type { CommandSpec } from '../commands/command';
 import type { Db } from '../db';
 
@@ -13,8 +13,11 @@ export interface ReplicationHooks {
   enter(): number;
   /** After a command ran; `mark` is where its reply starts in `client.reply`. */
   leave(client: Client, spec: CommandSpec, argv: string[], dirtyBefore: number, mark: number): void;
-  /** A client blocked by a command was served later (its reply starts at `mark`). */
-  served(client: Client, mark: number): void;
+  /**
+   * A client blocked by a command was served later (its reply starts at `mark`). Returns the
+   * block that holds its reply until replicas acknowledged the write (sync-replicas), if any.
+   */
+  served(client: Client, mark: number): BlockState | undefined;
   /** A key expired (lazily or actively) or was evicted on this node. */
   expired(db: Db, key: string): void;
   evicted(db: Db, key: string): void;

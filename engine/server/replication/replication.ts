@@ -1,6 +1,6 @@
 import * as crypto from 'crypto';
-import type { Client } from '../client';
-import type { CommandSpec } from '../commands/command';
+import type { BlockState, Client } from '../client';
+import { CommandError, CommandSpec, Errors } from '../commands/command';
 import type { Db } from '../db';
 import type { Server } from '../server';
 import { Backlog, encodeCommand } from './backlog';
@@ -30,6 +30,8 @@ interface ReplicaHello {
 }
 
 const ZERO_ID = '0'.repeat(40);
+/** REPLCONF options besides ACK/GETACK (accepted; the ones that matter are recorded). */
+const REPLCONF_OPTIONS = new Set(['listening-port', 'ip-address', 'capa', 'rdb-only', 'rdb-filter-only']);
 
 export function newReplid(): string {
   return crypto.randomBytes(20).toString('hex');
@@ -117,14 +119,16 @@ export class Replication implements ReplicationHooks {
     if (this.depth === 0 && this.pending.length > 0) this.flushPending(client, mark);
   }
 
-  public served(client: Client, mark: number): void {
+  public served(client: Client, mark: number): BlockState | undefined {
     const argv = this.blockedArgv.get(client);
     this.blockedArgv.delete(client);
-    if (argv === undefined || this.backlog === undefined || (this.link !== undefined && this.link.applying)) return;
+    if (argv === undefined || this.backlog === undefined || (this.link !== undefined && this.link.applying)) return undefined;
     const spec = this.server.commands.get(argv[0].toLowerCase());
-    if (spec === undefined) return;
+    if (spec === undefined) return undefined;
     this.collect(client, spec, argv, mark);
-    if (this.depth === 0 && this.pending.length > 0) this.flushPending(undefined, mark);
+    if (this.depth > 0 || this.pending.length === 0) return undefined;
+    this.flushPending(undefined, mark);
+    return client.socket !== undefined ? this.waits.prepareHold(client, mark) : undefined;
   }
 
   public expired(db: Db, key: string): void {
@@ -253,6 +257,7 @@ export class Replication implements ReplicationHooks {
   // ---------------------------------------------------------------- primary side: REPLCONF / PSYNC
 
   public replconf(client: Client, argv: string[]): void {
+    if (argv.length % 2 === 0) throw new CommandError(Errors.syntax);
     for (let i = 1; i + 1 < argv.length; i += 2) {
       const opt = argv[i].toLowerCase();
       const val = argv[i + 1];
@@ -270,6 +275,7 @@ export class Replication implements ReplicationHooks {
         if (this.link !== undefined && client === this.link.client) this.link.sendAck();
         return;
       }
+      if (!REPLCONF_OPTIONS.has(opt)) throw new CommandError(`ERR Unrecognized REPLCONF option: ${argv[i]}`);
       const hello = this.hellos.get(client) ?? { port: 0, capaEof: false, capaPsync2: false };
       if (opt === 'listening-port') hello.port = Number(val);
       if (opt === 'ip-address') hello.ip = val;

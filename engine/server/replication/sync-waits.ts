@@ -1,4 +1,4 @@
-import type { Client } from '../client';
+import type { BlockState, Client } from '../client';
 import type { Replication } from './replication';
 
 /** A client waiting for replicas to acknowledge an offset: WAIT, or a write held for durability. */
@@ -44,20 +44,36 @@ export class SyncWaits {
 
   /** After a client's write was propagated: hold its reply (from `mark` on) until it is on n replicas. */
   public holdForDurability(client: Client, mark: number): void {
+    if (client.blocked !== undefined) return;
+    const state = this.prepareHold(client, mark);
+    if (state !== undefined) this.repl.server.block(client, state);
+  }
+
+  /**
+   * Takes the reply written since `mark` aside and returns the block that releases it once n
+   * replicas acknowledged the current offset (or answers NOTDURABLE on timeout); undefined when
+   * sync-replicas is off or the offset is acknowledged already.
+   */
+  public prepareHold(client: Client, mark: number): BlockState | undefined {
     const n = this.syncReplicas;
-    if (n <= 0 || client.blocked !== undefined) return;
+    if (n <= 0) return undefined;
     const offset = this.repl.offset;
-    if (this.repl.ackedAtLeast(offset) >= n) return;
+    if (this.repl.ackedAtLeast(offset) >= n) return undefined;
     const held = client.reply.bytesSince(mark);
     client.reply.rollback(mark);
-    this.block({ client, offset, n, held, timeoutMs: this.repl.server.config.getNumber('sync-replicas-timeout') });
     this.repl.requestAcks();
+    return this.waitState({ client, offset, n, held, timeoutMs: this.repl.server.config.getNumber('sync-replicas-timeout') });
   }
 
   private block(w: Waiter): void {
+    this.repl.server.block(w.client, this.waitState(w));
+  }
+
+  /** Registers the waiter; the returned block answers it on timeout. */
+  private waitState(w: Waiter): BlockState {
     this.waiters.push(w);
     const c = w.client;
-    this.repl.server.block(c, {
+    return {
       keys: [],
       db: c.db,
       deadline: w.timeoutMs > 0 ? Date.now() + w.timeoutMs : 0,
@@ -73,7 +89,7 @@ export class SyncWaits {
           this.repl.server.countError(msg);
         }
       },
-    });
+    };
   }
 
   private remove(w: Waiter): void {
