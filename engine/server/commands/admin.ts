@@ -5,7 +5,7 @@ import { Db, valueBytes } from '../db';
 import { evictorOf } from '../evict';
 import { globMatch } from '../glob';
 import { EXPIRE_OVERHEAD, KEY_OVERHEAD, stringBytes } from '../memory';
-import { replicationInfo } from '../replication/info';
+import { replicationInfo, replicationOf } from '../replication/info';
 import type { Server } from '../server';
 import { is, parseInt64 } from './args';
 import { arityOk, command, CommandError, CommandSpec, Errors, keyPositions } from './command';
@@ -734,6 +734,7 @@ function debugCommand(c: Client, a: string[]): void {
     c.server.log.warning(`DEBUG LOG: ${a[2]}`);
     c.reply.ok();
   } else if (sub === 'change-repl-id' && n === 2) {
+    replicationOf(c.server)?.changeReplid();
     c.reply.ok();
   } else if (sub === 'populate' && n >= 3 && n <= 5) {
     const count = parseInt64(a[2]);

@@ -103,7 +103,7 @@ function reset(c: Client): void {
 /** CLIENT LIST / CLIENT INFO line of a client. */
 export function clientInfoLine(c: Client): string {
   const now = Date.now();
-  const flags = (c.multi ? 'x' : '') + (c.blocked ? 'b' : '') + (c.subscriptionCount > 0 ? 'P' : '') + (c.monitor ? 'O' : '') + (c.readOnly ? 'r' : '') + (c.noEvict ? 'e' : '') + (c.noTouch ? 'T' : '');
+  const flags = (c.replKind === 'replica' ? 'S' : c.replKind === 'master' ? 'M' : '') + (c.multi ? 'x' : '') + (c.blocked ? 'b' : '') + (c.subscriptionCount > 0 ? 'P' : '') + (c.monitor ? 'O' : '') + (c.readOnly ? 'r' : '') + (c.noEvict ? 'e' : '') + (c.noTouch ? 'T' : '');
   return [
     `id=${c.id}`,
     `addr=${c.addr}`,

@@ -373,6 +373,13 @@ export class Replication implements ReplicationHooks {
     this.streamDb = -1;
   }
 
+  /** DEBUG CHANGE-REPL-ID: a new history with no second id (replicas must resync fully). */
+  public changeReplid(): void {
+    this.replid = newReplid();
+    this.replid2 = ZERO_ID;
+    this.secondOffset = -1;
+  }
+
   /** After a full resync from our primary: its history is ours. */
   public adoptHistory(replid: string, offset: number): void {
     this.replid = replid;
