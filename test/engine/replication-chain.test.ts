@@ -14,6 +14,7 @@ describe('replication between our nodes', () => {
     conns.splice(0).forEach((c) => c.disconnect());
     await Promise.all(procs.splice(0).map((p) => p.stop()));
   });
+  const errorOf = (p: Promise<unknown>) => p.then(() => 'no error', (e: Error) => e.message);
   const node = async (directives: string[] = []) => {
     const n = await startNode(directives);
     procs.push(n);
@@ -117,4 +118,30 @@ describe('replication between our nodes', () => {
     await waitInSync(b.c, a.c);
     expect(await a.c.get('y')).toBe('2');
   }, 30000);
+
+  test('FAILOVER TO a replica: roles switch without a full sync and without losing writes', async () => {
+    const a = await node();
+    const b = await node(['--replicaof', '127.0.0.1', String(a.n.port)]);
+    const c = await node(['--replicaof', '127.0.0.1', String(a.n.port)]);
+    await waitFor(async () => (await info(a.c, 'connected_slaves', 'replication')) === '2', 'two replicas');
+    const load = writeLoad(a.c);
+    await waitFor(async () => Number(await a.c.dbsize()) > 200, 'load running');
+    expect(await a.c.call('FAILOVER', 'TO', '127.0.0.1', String(b.n.port), 'TIMEOUT', '5000')).toBe('OK');
+    await load.stop().catch(() => 0); // writes stop with READONLY once the switch starts
+    await waitFor(async () => (await info(b.c, 'role', 'replication')) === 'master', 'B promoted');
+    await waitFor(async () => (await info(a.c, 'master_link_status', 'replication')) === 'up', 'A follows B');
+    expect(await info(a.c, 'master_port', 'replication')).toBe(String(b.n.port));
+    expect(await info(a.c, 'master_failover_state', 'replication')).toBe('no-failover');
+    expect(await info(b.c, 'sync_full', 'stats')).toBe('0');
+    expect(await info(b.c, 'sync_partial_ok', 'stats')).toBe('1');
+    expect(await errorOf(a.c.set('x', '1'))).toBe("READONLY You can't write against a read only replica.");
+    await b.c.set('after', 'failover');
+    await waitInSync(b.c, a.c);
+    await waitFor(async () => (await info(c.c, 'master_link_status', 'replication')) === 'up', 'C back (through A)');
+    await waitInSync(a.c, c.c);
+    const dump = await canonicalDump(b.c);
+    expect(dump['0:after']).toBeDefined();
+    expect(await canonicalDump(a.c)).toEqual(dump);
+    expect(await canonicalDump(c.c)).toEqual(dump);
+  }, 60000);
 });

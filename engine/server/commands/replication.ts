@@ -39,7 +39,8 @@ function psync(c: Client, argv: string[]): void {
   if (c.replKind === 'replica') return; // already a replica connection: ignored, as Redis does
   const from = Number(argv[2]);
   if (!/^-?\d+$/.test(argv[2])) throw new CommandError('ERR value is not an integer or out of range');
-  repl(c).psync(c, argv[1], from);
+  const failover = argv.length > 3 && argv[3].toLowerCase() === 'failover';
+  repl(c).psync(c, argv[1], from, failover);
 }
 
 function wait(c: Client, argv: string[]): void {
@@ -60,6 +61,7 @@ export const replicationCommands: CommandSpec[] = [
   command('sync', 1, 'admin noscript no-async-loading no-multi', [0, 0, 0], '', (c) => {
     if (c.replKind !== 'replica') repl(c).psync(c, undefined, 0);
   }),
+  command('failover', -1, 'admin noscript stale', [0, 0, 0], '', (c, a) => repl(c).failover.command(c, a)),
   command('role', 1, 'noscript loading stale fast', [0, 0, 0], 'admin dangerous', (c) => roleReply(c, c.server)),
   command('wait', 3, 'noscript', [0, 0, 0], 'connection', wait),
 ];

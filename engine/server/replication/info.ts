@@ -54,7 +54,7 @@ export function replicationInfo(server: Server): string[] {
   }
   const b = repl.backlog;
   out.push(
-    'master_failover_state:no-failover',
+    `master_failover_state:${repl.failover.state}`,
     `master_replid:${repl.replid}`,
     `master_replid2:${repl.replid2}`,
     `master_repl_offset:${repl.offset}`,

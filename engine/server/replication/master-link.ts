@@ -36,7 +36,7 @@ export class MasterLink {
   /** Bumped on every (re)connection, so a stale handshake stops. */
   private generation = 0;
 
-  constructor(private readonly repl: Replication, public readonly host: string, public readonly port: number) {}
+  constructor(private readonly repl: Replication, public readonly host: string, public readonly port: number, private failover = false) {}
 
   public get connected(): boolean {
     return this.state === 'connected';
@@ -177,6 +177,7 @@ export class MasterLink {
     if (gen !== this.generation) return;
     const repl = this.repl;
     const psync = repl.backlog !== undefined ? ['PSYNC', repl.replid, String(repl.offset + 1)] : ['PSYNC', '?', '-1'];
+    if (this.failover) psync.push('FAILOVER'); // FAILOVER's switch: the target promotes itself
     let reply = await this.ask(psync);
     while (reply === '' && gen === this.generation) reply = await this.readLine(); // keepalives before the reply
     if (gen !== this.generation) return;
@@ -199,6 +200,7 @@ export class MasterLink {
       repl.ensureBacklog();
       if (newId) repl.continueAs(newId);
       this.online(this.buf);
+      this.failoverDone();
     } else {
       this.fail(`Unexpected reply to PSYNC from master: ${reply}`);
     }
@@ -272,6 +274,7 @@ export class MasterLink {
     server.log.notice('MASTER <-> REPLICA sync: Finished with success');
     this.online(rest);
     this.sendAck(); // a diskless primary puts us online on our first ACK
+    this.failoverDone();
   }
 
   private online(rest: Buffer): void {
@@ -318,6 +321,12 @@ export class MasterLink {
     }
     c.reply.rollback(0);
     this.repl.feedRaw(encodeCommand(argv));
+  }
+
+  private failoverDone(): void {
+    if (!this.failover) return;
+    this.failover = false;
+    this.repl.failover.finish();
   }
 
   public sendAck(): void {

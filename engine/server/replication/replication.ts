@@ -4,6 +4,7 @@ import { CommandError, CommandSpec, Errors } from '../commands/command';
 import type { Db } from '../db';
 import type { Server } from '../server';
 import { Backlog, encodeCommand } from './backlog';
+import { Failover } from './failover';
 import type { ReplicationHooks } from './hooks';
 import { MasterLink } from './master-link';
 import { serializeDataset as serialize } from './rdb-bridge';
@@ -56,6 +57,7 @@ export class Replication implements ReplicationHooks {
   /** The link to our primary while this node is a replica. */
   public link: MasterLink | undefined;
   public readonly waits: SyncWaits;
+  public readonly failover = new Failover(this);
   /** Commands of the current top-level command, to send at once (wrapped in MULTI/EXEC if several). */
   private pending: Array<{ db: number; argv: string[] }> = [];
   private depth = 0;
@@ -93,6 +95,7 @@ export class Replication implements ReplicationHooks {
       if (write && this.server.config.getBool('replica-read-only')) return "READONLY You can't write against a read only replica.";
       return undefined;
     }
+    if (write && this.failover.blocksWrites) return "READONLY You can't write against a read only replica.";
     if (write) {
       const min = this.server.config.getNumber('min-replicas-to-write');
       if (min > 0 && this.goodReplicas() < min) return 'NOREPLICAS Not enough good replicas to write.';
@@ -268,6 +271,7 @@ export class Replication implements ReplicationHooks {
           if (off > r.ackOffset) r.ackOffset = off;
           r.ackTime = Date.now();
           this.waits.check();
+          this.failover.check(r.ackTime);
         }
         return; // no reply to ACKs
       }
@@ -287,9 +291,19 @@ export class Replication implements ReplicationHooks {
   }
 
   /** PSYNC replid offset (and SYNC: `replid` undefined). Writes straight to the socket. */
-  public psync(client: Client, replid: string | undefined, from: number): void {
+  public psync(client: Client, replid: string | undefined, from: number, failover = false): void {
     const socket = client.socket;
     if (socket === undefined) return;
+    if (failover) {
+      // Our primary hands over (FAILOVER): it asks with our common replication id; we promote
+      // ourselves and continue its history.
+      if (this.link === undefined || replid !== this.replid) {
+        client.reply.error('ERR PSYNC FAILOVER replid must match my replid.');
+        return;
+      }
+      this.server.log.notice(`Failover request received for replid ${replid}.`);
+      this.promote('FAILOVER request from our primary');
+    }
     if (this.link !== undefined && !this.link.connected) {
       client.reply.error("NOMASTERLINK Can't SYNC while not connected with my master");
       return;
@@ -339,22 +353,24 @@ export class Replication implements ReplicationHooks {
 
   // ---------------------------------------------------------------- role changes
 
-  /** REPLICAOF host port. */
-  public replicate(host: string, port: number): void {
+  /** REPLICAOF host port (`failover`: FAILOVER's switch, PSYNC with the FAILOVER flag). */
+  public replicate(host: string, port: number, failover = false): void {
+    if (!failover) this.failover.finish();
     // A primary with a backlog asks the new primary to continue its own history (PSYNC2); one
     // without a backlog has none to offer and asks for a full sync.
     if (this.link !== undefined) this.link.close();
     this.disconnectReplicas();
     this.waits.failAll('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)');
     this.server.role = 'slave';
-    this.link = new MasterLink(this, host, port);
+    this.link = new MasterLink(this, host, port, failover);
     for (const db of this.server.dbs) db.keepExpired = () => !(this.link !== undefined && this.link.applying);
     this.server.log.notice(`Connecting to MASTER ${host}:${port}`);
     this.link.connect();
   }
 
   /** REPLICAOF NO ONE: becomes a primary; the old history stays continuable as replid2. */
-  public promote(): void {
+  public promote(why = 'user request from REPLICAOF NO ONE'): void {
+    this.failover.finish();
     if (this.link === undefined) return;
     this.link.close();
     this.link = undefined;
@@ -362,7 +378,7 @@ export class Replication implements ReplicationHooks {
     for (const db of this.server.dbs) db.keepExpired = undefined;
     this.shiftReplid();
     this.disconnectReplicas();
-    this.server.log.notice('MASTER MODE enabled (user request from REPLICAOF NO ONE)');
+    this.server.log.notice(`MASTER MODE enabled (${why})`);
   }
 
   /** New history: the current one becomes replid2, continuable up to the current offset. */
@@ -432,5 +448,6 @@ export class Replication implements ReplicationHooks {
       this.link.cron(now);
     }
     this.waits.expire(now);
+    this.failover.check(now);
   }
 }
