@@ -61,8 +61,9 @@ export class Failover {
     this.force = force;
     this.deadline = timeout > 0 ? Date.now() + timeout : 0;
     this.state = 'waiting-for-sync';
+    // Expiry pauses too (expired keys are kept, hidden), so no DEL grows the stream meanwhile.
+    for (const db of this.repl.server.dbs) db.keepExpired = () => true;
     this.repl.server.log.notice(`FAILOVER requested to ${to ? `${to.host}:${to.port}` : 'any replica'}.`);
-    this.repl.requestAcks();
     c.reply.ok();
     this.check(Date.now());
   }
@@ -89,7 +90,6 @@ export class Failover {
         return;
       }
     } else if (ready === undefined) {
-      this.repl.requestAcks();
       return;
     }
     const to = this.target ?? { host: ready!.ip, port: ready!.port };
@@ -100,6 +100,7 @@ export class Failover {
 
   /** The switch is done (our link to the new primary is up) or abandoned. */
   public finish(): void {
+    if (this.state === 'waiting-for-sync' && this.repl.link === undefined) for (const db of this.repl.server.dbs) db.keepExpired = undefined;
     this.state = 'no-failover';
     this.target = undefined;
   }

@@ -246,7 +246,9 @@ export class Replication implements ReplicationHooks {
 
   /** Asks every replica for its offset (REPLCONF GETACK *), once per event-loop turn. */
   public requestAcks(): void {
-    if (this.getackScheduled) return;
+    // While a FAILOVER waits, the stream must not grow (the target must reach our exact offset):
+    // the replicas' ACK every second is enough, as in Redis where paused clients stop GETACK too.
+    if (this.getackScheduled || this.failover.blocksWrites) return;
     this.getackScheduled = true;
     setImmediate(() => {
       this.getackScheduled = false;
@@ -423,7 +425,7 @@ export class Replication implements ReplicationHooks {
 
   private cron(now: number): void {
     const period = this.server.config.getNumber('repl-ping-replica-period') * 1000;
-    if (this.link === undefined && this.replicas.size > 0 && now - this.lastPing >= period) {
+    if (this.link === undefined && this.replicas.size > 0 && now - this.lastPing >= period && !this.failover.blocksWrites) {
       this.lastPing = now;
       this.feedRaw(encodeCommand(['PING']));
     }
