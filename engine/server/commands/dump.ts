@@ -125,7 +125,7 @@ function payloadLibraries(payload: Buffer): string[] {
 
 /** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]: all libraries or none. */
 export function functionRestore(c: Client, argv: string[], e: ScriptEngine): void {
-  if (argv.length > 4) throw new CommandError(Errors.syntax);
+  if (argv.length > 4) throw new CommandError(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try FUNCTION HELP.`);
   let policy = 'append';
   if (argv.length === 4) {
     policy = argv[3].toLowerCase();

@@ -329,7 +329,8 @@ export class ByteReader {
     const clen = this.len();
     const ulen = this.len();
     if (clen > this.remaining) this.fail(`compressed length ${clen} exceeds the data left`, at);
-    if (ulen > 0x7fffffff) this.fail(`uncompressed length ${ulen} too large`, at);
+    // a back reference (2..3 bytes) expands to at most 264 bytes: larger claims are corrupt
+    if (ulen > clen * 132 + 64 || ulen > 0x7fffffff) this.fail(`uncompressed length ${ulen} impossible for ${clen} compressed bytes`, at);
     const out = lzfDecompress(this.bytes(clen), ulen);
     if (!out) this.fail('invalid LZF-compressed string', at);
     return out;

@@ -14,6 +14,8 @@ const HASH_BITS = 14;
 const MAX_LIT = 32;
 const MAX_OFF = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3);
+const TABLE = new Int32Array(1 << HASH_BITS);
+let nextBase = 1;
 
 /**
  * Compresses `input` into at most `maxOut` bytes; undefined when it does not fit (the caller
@@ -23,7 +25,15 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | undefin
   const n = input.length;
   if (n < 4 || maxOut <= 0) return undefined;
   const out = Buffer.allocUnsafe(maxOut + MAX_LIT + 8);
-  const table = new Int32Array(1 << HASH_BITS).fill(-1);
+  // The hash table is shared between calls: slots hold `base + position`, so a slot written by
+  // an earlier call (below `base`) reads as empty without clearing 64 KiB per string.
+  if (nextBase + n + 1 > 0x7fffffff) {
+    TABLE.fill(0);
+    nextBase = 1;
+  }
+  const table = TABLE;
+  const base = nextBase;
+  nextBase += n + 1;
   let ip = 0;
   let op = 1; // out[0] is the first literal run's control byte
   let lit = 0;
@@ -33,8 +43,9 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | undefin
   };
   while (ip < n - 2) {
     const h = hash(ip);
-    const ref = table[h];
-    table[h] = ip;
+    const slot = table[h];
+    const ref = slot >= base ? slot - base : -1;
+    table[h] = base + ip;
     const off = ip - ref - 1;
     if (ref >= 0 && off < MAX_OFF && input[ref] === input[ip] && input[ref + 1] === input[ip + 1] && input[ref + 2] === input[ip + 2]) {
       let len = 3;
@@ -56,7 +67,7 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | undefin
       lit = 0;
       // index the positions inside the match, so later data can refer to them
       const end = ip + len;
-      for (ip++; ip < end && ip < n - 2; ip++) table[hash(ip)] = ip;
+      for (ip++; ip < end && ip < n - 2; ip++) table[hash(ip)] = base + ip;
       ip = end;
       if (op > maxOut) return undefined;
       continue;
