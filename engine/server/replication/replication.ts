@@ -2,6 +2,7 @@ import * as crypto from 'crypto';
 import type { BlockState, Client } from '../client';
 import { CommandError, CommandSpec, Errors } from '../commands/command';
 import type { Db } from '../db';
+import { checkOutputBuffer } from '../limits';
 import type { Server } from '../server';
 import { Backlog, encodeCommand } from './backlog';
 import { Failover } from './failover';
@@ -18,6 +19,8 @@ export interface ReplicaLink {
   state: 'online';
   ackOffset: number;
   ackTime: number;
+  /** The RDB of its full sync is still being written: its bytes do not count against the output limit. */
+  sending: boolean;
   readonly ip: string;
   readonly port: number;
 }
@@ -219,7 +222,13 @@ export class Replication implements ReplicationHooks {
     if (this.outQueue.length === 0) return;
     const out = this.outQueue.length === 1 ? this.outQueue[0] : Buffer.concat(this.outQueue);
     this.outQueue = [];
-    for (const r of this.replicas.values()) r.client.socket?.write(out);
+    for (const r of [...this.replicas.values()]) {
+      const socket = r.client.socket;
+      if (socket === undefined) continue;
+      socket.write(out);
+      // A replica that does not keep up is dropped at its output buffer limit (it resyncs later).
+      if (!r.sending && socket.writableLength > 0) checkOutputBuffer(r.client);
+    }
   }
 
   /** Creates the backlog (when the first replica attaches, or when this node becomes a replica). */
@@ -350,7 +359,13 @@ export class Replication implements ReplicationHooks {
   private attach(client: Client, hello: ReplicaHello, offset: number): void {
     client.replKind = 'replica';
     const ip = hello.ip ?? (client.socket?.remoteAddress ?? '').replace(/^::ffff:/, '');
-    this.replicas.set(client, { client, state: 'online', ackOffset: offset, ackTime: Date.now(), ip, port: hello.port });
+    const link: ReplicaLink = { client, state: 'online', ackOffset: offset, ackTime: Date.now(), sending: false, ip, port: hello.port };
+    const socket = client.socket;
+    if (socket !== undefined && socket.writableLength > 0) {
+      link.sending = true;
+      socket.once('drain', () => (link.sending = false));
+    }
+    this.replicas.set(client, link);
   }
 
   // ---------------------------------------------------------------- role changes
