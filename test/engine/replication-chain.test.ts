@@ -144,4 +144,21 @@ describe('replication between our nodes', () => {
     expect(await canonicalDump(a.c)).toEqual(dump);
     expect(await canonicalDump(c.c)).toEqual(dump);
   }, 60000);
+
+  test('AUTH in the handshake: masterauth with requirepass, masteruser with an ACL user', async () => {
+    const a = await node(['--requirepass', 'sekret']);
+    const ac = new Redis({ port: a.n.port, host: '127.0.0.1', password: 'sekret', maxRetriesPerRequest: 1, retryStrategy: () => null });
+    conns.push(ac);
+    await ac.call('ACL', 'SETUSER', 'repl', 'on', '>replpass', '+psync', '+replconf', '+ping');
+    const b = await node(['--masterauth', 'wrong', '--replicaof', '127.0.0.1', String(a.n.port)]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await info(b.c, 'master_link_status', 'replication')).toBe('down');
+    await b.c.config('SET', 'masterauth', 'sekret');
+    await waitFor(async () => (await info(b.c, 'master_link_status', 'replication')) === 'up', 'B authenticated');
+    const c = await node(['--masteruser', 'repl', '--masterauth', 'replpass', '--replicaof', '127.0.0.1', String(a.n.port)]);
+    await waitFor(async () => (await info(c.c, 'master_link_status', 'replication')) === 'up', 'C authenticated as repl');
+    await ac.set('k', 'v');
+    await waitInSync(ac, c.c);
+    expect(await c.c.get('k')).toBe('v');
+  }, 30000);
 });
