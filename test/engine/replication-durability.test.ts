@@ -155,4 +155,29 @@ describe('replication guarantees', () => {
     await waitInSync(a.c, b.c);
     expect(await b.c.dbsize()).toBe(0);
   }, 30000);
+
+  test('evictions reach the replica as DELs; PUBLISH reaches its subscribers', async () => {
+    const a = await node(['--maxmemory', '2mb', '--maxmemory-policy', 'allkeys-random']);
+    const b = await node(['--replicaof', '127.0.0.1', String(a.n.port)]);
+    await waitFor(async () => (await info(a.c, 'connected_slaves', 'replication')) === '1', 'replica attached');
+    const sub = connect(b.n.port);
+    conns.push(sub);
+    const got: string[] = [];
+    sub.on('message', (_ch: string, m: string) => got.push(m));
+    await sub.subscribe('news');
+    await a.c.publish('news', 'hello');
+    const value = 'v'.repeat(1000);
+    for (let i = 0; i < 3000; i += 100) {
+      const p = a.c.pipeline();
+      for (let j = i; j < i + 100; j++) p.set(`key:${j}`, value);
+      await p.exec();
+    }
+    expect(Number(await info(a.c, 'evicted_keys', 'stats'))).toBeGreaterThan(0);
+    await waitInSync(a.c, b.c);
+    expect(await b.c.dbsize()).toBe(await a.c.dbsize());
+    const keys = (await a.c.keys('*')).sort();
+    expect((await b.c.keys('*')).sort()).toEqual(keys);
+    await waitFor(() => got.length === 1, 'message on the replica');
+    expect(got).toEqual(['hello']);
+  }, 30000);
 });
