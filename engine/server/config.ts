@@ -71,6 +71,12 @@ export const DIRECTIVES: readonly Directive[] = [
   d('latency-monitor-threshold', 'int', '0', { min: 0 }),
   d('lua-time-limit', 'int', '5000', { min: 0, aliases: ['busy-reply-threshold'] }),
   d('save', 'string', '3600 1 300 100 60 10000', { check: checkSave }),
+  d('rdbcompression', 'bool', 'yes'),
+  d('rdbchecksum', 'bool', 'yes'),
+  d('stop-writes-on-bgsave-error', 'bool', 'yes'),
+  d('rdb-del-sync-files', 'bool', 'no'),
+  d('rdb-key-save-delay', 'int', '0', { min: 0 }),
+  d('key-load-delay', 'int', '0', { min: 0 }),
   d('appendonly', 'bool', 'no'),
   d('appendfsync', 'enum', 'everysec', { values: ['always', 'everysec', 'no'] }),
   d('hz', 'int', '10', { min: 1, max: 500 }),
@@ -184,7 +190,8 @@ export class Config {
     let value: string;
     if (dir.kind === 'list' || dir.name === 'save' || dir.name === 'client-output-buffer-limit' || dir.name === 'notify-keyspace-events' || dir.kind === 'string') {
       value = args.join(' ');
-      if (dir.name === 'save' && atStartup && this.seenSave) {
+      // `save ""` clears the save points; later `save` lines add to what is there
+      if (dir.name === 'save' && (value === '' || value === '""')) {value = '';} else if (dir.name === 'save' && atStartup && this.seenSave) {
         value = `${this.values.get('save')} ${value}`.trim();
       }
       if (dir.name === 'save') this.seenSave = true;

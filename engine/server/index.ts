@@ -8,6 +8,7 @@ import { hashCommands } from './commands/hash';
 import { hyperloglogCommands } from './commands/hyperloglog';
 import { keyCommands } from './commands/keys';
 import { listCommands } from './commands/list';
+import { persistenceCommands } from './commands/persistence';
 import { pubsubCommands } from './commands/pubsub';
 import { installReplication, replicationCommands } from './commands/replication';
 import { scriptingCommands } from './commands/scripting';
@@ -18,6 +19,7 @@ import { transactionCommands } from './commands/transaction';
 import { zsetCommands } from './commands/zset';
 import { Config } from './config';
 import { installEviction } from './evict';
+import { installPersistence } from './persistence';
 import { Server } from './server';
 
 /** Every command module of the node, in one place (the command table is built from these). */
@@ -41,6 +43,7 @@ export const COMMAND_MODULES = [
   setCommands,
   replicationCommands,
   dumpCommands,
+  persistenceCommands,
 ];
 
 /** A node with every command module registered. */
@@ -49,6 +52,7 @@ export function createServer(config: Config): Server {
   for (const m of COMMAND_MODULES) server.commands.register(m);
   installEviction(server);
   installAdmin(server);
+  installPersistence(server);
   installReplication(server);
   return server;
 }

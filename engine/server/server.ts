@@ -114,10 +114,18 @@ export class Server {
   private maxmemory: number;
   /** Extra periodic work (save schedule, replication...) registered by modules. */
   public readonly cronHooks: Array<(now: number) => void> = [];
-  /** Changes to the dataset so far (every key modification counts), as Redis' server.dirty. */
+  /** Keyspace changes (every key modification counts), as Redis' server.dirty: INFO rdb_changes_since_last_save, the save schedule, replication. */
   public dirty = 0;
   /** Replication (replication/): refuses writes on replicas, propagates writes; set when installed. */
   public repl: ReplicationHooks | undefined;
+  /** Set while a snapshot runs: called before a `write` command (or a served blocked one) changes its keys. */
+  public beforeWrite: ((db: Db, spec: CommandSpec, argv: readonly string[]) => void) | undefined;
+  /** Refuses write commands (and PING) with its error while set (stop-writes-on-bgsave-error). */
+  public writeGuard: ((spec: CommandSpec) => string | undefined) | undefined;
+  /** The command a blocked client waits in, so a snapshot can copy its keys before it is served. */
+  private readonly blockedCommands = new Map<Client, { spec: CommandSpec; argv: string[] }>();
+  private runningSpec: CommandSpec | undefined;
+  private runningArgv: string[] = [];
 
   constructor(config: Config) {
     this.config = config;
@@ -324,6 +332,13 @@ export class Server {
         return;
       }
     }
+    if (this.writeGuard !== undefined) {
+      const misconf = this.writeGuard(spec);
+      if (misconf) {
+        this.rejectCommand(client, misconf, spec);
+        return;
+      }
+    }
     if (this.repl !== undefined) {
       const refused = this.repl.refuse(client, spec);
       if (refused !== undefined) {
@@ -349,6 +364,9 @@ export class Server {
     const stats = this.commandStats(spec.name);
     client.lastCommand = spec.name;
     const mark = client.reply.mark();
+    if (this.beforeWrite !== undefined && spec.flags.includes('write')) this.beforeWrite(client.db, spec, argv);
+    this.runningSpec = spec;
+    this.runningArgv = argv;
     const repl = this.repl;
     const dirty = repl === undefined ? 0 : repl.enter();
     const t0 = performance.now();
@@ -534,6 +552,7 @@ export class Server {
       return;
     }
     client.blocked = state;
+    if (this.runningSpec) this.blockedCommands.set(client, { spec: this.runningSpec, argv: this.runningArgv });
     for (const key of state.keys) {
       const id = `${state.db.id}\0${key}`;
       let s = this.blockedOn.get(id);
@@ -550,6 +569,7 @@ export class Server {
     const state = client.blocked;
     if (!state) return;
     client.blocked = undefined;
+    this.blockedCommands.delete(client);
     for (const key of state.keys) {
       const id = `${state.db.id}\0${key}`;
       const s = this.blockedOn.get(id);
@@ -588,6 +608,8 @@ export class Server {
         if (!waiting) continue;
         for (const c of [...waiting]) {
           if (!c.blocked) continue;
+          const cmd = this.beforeWrite !== undefined ? this.blockedCommands.get(c) : undefined;
+          if (cmd && cmd.spec.flags.includes('write')) this.beforeWrite!(c.blocked.db, cmd.spec, cmd.argv);
           const mark = c.reply.mark();
           if (c.blocked.tryServe()) this.unblock(c, false, this.repl?.served(c, mark));
         }

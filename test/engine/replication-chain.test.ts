@@ -161,4 +161,42 @@ describe('replication between our nodes', () => {
     await waitInSync(ac, c.c);
     expect(await c.c.get('k')).toBe('v');
   }, 30000);
+
+  test('full sync of a large dataset in slices while writes go on: the replica ends identical', async () => {
+    const a = await node(['--enable-debug-command', 'yes']);
+    await a.c.call('DEBUG', 'POPULATE', '60000');
+    const load = writeLoad(a.c); // changes keys the snapshot has not reached yet, and new ones
+    const extra = connect(a.n.port);
+    conns.push(extra);
+    const churn = (async () => {
+      for (let i = 0; i < 300; i++) {
+        await extra.pipeline().del(`key:${i * 7}`).append(`key:${i * 13 + 1}`, '+').incr(`key:${i * 11 + 2}`).exec();
+      }
+    })();
+    const b = await node(['--replicaof', '127.0.0.1', String(a.n.port)]);
+    await waitFor(async () => (await info(b.c, 'master_link_status', 'replication')) === 'up', 'B synced', 30000);
+    await churn;
+    await load.stop();
+    await waitInSync(a.c, b.c);
+    expect(await info(a.c, 'sync_full', 'stats')).toBe('1');
+    const all = async (r: Redis) => {
+      const out = new Map<string, string | null>();
+      let cursor = '0';
+      do {
+        const [next, keys] = await r.scan(cursor, 'COUNT', 5000);
+        cursor = next;
+        const types = await Promise.all(keys.map((k) => r.type(k)));
+        const strings = keys.filter((_, i) => types[i] === 'string');
+        const vals = strings.length ? await r.mget(...strings) : [];
+        strings.forEach((k, i) => out.set(k, vals[i]));
+        keys.forEach((k, i) => types[i] !== 'string' && out.set(k, types[i]));
+      } while (cursor !== '0');
+      return out;
+    };
+    const [pa, pb] = await Promise.all([all(a.c), all(b.c)]);
+    expect(pa.size).toBeGreaterThan(60000);
+    expect(pb.size).toBe(pa.size);
+    const diff = [...pa].filter(([k, v]) => pb.get(k) !== v).slice(0, 5);
+    expect(diff).toEqual([]);
+  }, 90000);
 });

@@ -21,6 +21,20 @@ export function engineOf(server: Server): ScriptEngine | undefined {
   return e;
 }
 
+/** The FUNCTION libraries' sources, in load order (RDB snapshots save them). */
+export function librarySources(server: Server): string[] {
+  const e = engines.get(server);
+  return e ? [...e.libraries.values()].map((l) => l.code) : [];
+}
+
+/** Loads libraries read from a snapshot (replacing same-named ones); a bad one throws CommandError. */
+export async function restoreLibraries(server: Server, sources: readonly string[]): Promise<void> {
+  if (sources.length === 0) return;
+  await luaReady;
+  const e = engineOf(server)!;
+  for (const code of sources) e.loadLibrary(code, true);
+}
+
 /**
  * Runs `fn` with the engine. In the first milliseconds after start-up the wasm module may still be
  * compiling: the client then waits (blocked, its later input queued) and is served when it is ready.

@@ -14,10 +14,9 @@ function plain(v: Value): Value {
   return typeof v !== 'string' && v.type === 'string' && v.toLatin1 ? v.toLatin1() : v;
 }
 
-export function serializeDataset(server: Server, replid: string, offset: number): Buffer {
-  const chunks: Buffer[] = [];
-  const w = new RdbWriter((c) => chunks.push(c));
-  w.header({
+/** The AUX fields of a full-sync RDB. */
+export function rdbAux(server: Server, replid: string, offset: number): Record<string, string | number> {
+  return {
     'redis-ver': '7.0.15',
     'redis-bits': 64,
     'ctime': Math.floor(Date.now() / 1000),
@@ -26,7 +25,14 @@ export function serializeDataset(server: Server, replid: string, offset: number)
     'repl-id': replid,
     'repl-offset': offset,
     'aof-base': 0,
-  });
+  };
+}
+
+/** The whole dataset as an RDB, at once (the caller's point in time). */
+export function serializeDataset(server: Server, replid: string, offset: number): Buffer {
+  const chunks: Buffer[] = [];
+  const w = new RdbWriter((c) => chunks.push(c));
+  w.header(rdbAux(server, replid, offset));
   const engine = engineOf(server);
   if (engine !== undefined && engine.libraries.size > 0) w.functions([...engine.libraries.values()].map((l) => l.code));
   for (const db of server.dbs) {

@@ -6,9 +6,10 @@ import { checkOutputBuffer } from '../limits';
 import type { Server } from '../server';
 import { Backlog, encodeCommand } from './backlog';
 import { Failover } from './failover';
+import { FullSync } from './full-sync';
 import type { ReplicationHooks } from './hooks';
 import { MasterLink } from './master-link';
-import { serializeDataset as serialize } from './rdb-bridge';
+import { rdbAux } from './rdb-bridge';
 import { parseReply, Parsed } from './reply-reader';
 import { RULES, propagates } from './rewrite';
 import { SyncWaits } from './sync-waits';
@@ -16,7 +17,9 @@ import { SyncWaits } from './sync-waits';
 /** A replica connected to this node (the primary side of a link). */
 export interface ReplicaLink {
   readonly client: Client;
-  state: 'online';
+  /** wait_bgsave: its RDB is being made; the stream since its starting offset waits in `pending`. */
+  state: 'online' | 'wait_bgsave';
+  pending: Buffer[] | undefined;
   ackOffset: number;
   ackTime: number;
   /** The RDB of its full sync is still being written: its bytes do not count against the output limit. */
@@ -61,6 +64,8 @@ export class Replication implements ReplicationHooks {
   public link: MasterLink | undefined;
   public readonly waits: SyncWaits;
   public readonly failover = new Failover(this);
+  /** The full-sync snapshot in progress, shared by replicas that ask meanwhile. */
+  private fullSync: { sync: FullSync; offset: number } | undefined;
   /** Commands of the current top-level command, to send at once (wrapped in MULTI/EXEC if several). */
   private pending: Array<{ db: number; argv: string[] }> = [];
   private depth = 0;
@@ -225,6 +230,10 @@ export class Replication implements ReplicationHooks {
     for (const r of [...this.replicas.values()]) {
       const socket = r.client.socket;
       if (socket === undefined) continue;
+      if (r.pending !== undefined) {
+        r.pending.push(out); // its RDB is still being made
+        continue;
+      }
       socket.write(out);
       // A replica that does not keep up is dropped at its output buffer limit (it resyncs later).
       if (!r.sending && socket.writableLength > 0) checkOutputBuffer(r.client);
@@ -328,44 +337,69 @@ export class Replication implements ReplicationHooks {
       socket.write(hello.capaPsync2 ? `+CONTINUE ${this.replid}\r\n` : '+CONTINUE\r\n');
       const missed = this.backlog.readFrom(from);
       if (missed.length > 0) socket.write(missed);
-      this.attach(client, hello, from - 1);
+      this.attach(client, hello);
       this.server.log.notice(`Partial resynchronization request from ${client.addr} accepted. Sending ${missed.length} bytes of backlog starting from offset ${from}.`);
       return;
     }
     if (replid !== undefined && replid !== '?') stats.syncPartialErr++;
     stats.syncFull++;
     this.ensureBacklog();
-    // The dataset is serialized synchronously: it is the state at `offset`, and every later write
-    // reaches this replica through the stream that follows it on the same socket.
-    let rdb: Buffer;
-    try {
-      rdb = serialize(this.server, this.replid, this.offset);
-    } catch (e) {
-      this.server.log.warning(`Full resync of ${client.addr} failed: ${(e as Error).message}`);
-      client.reply.error(`ERR full resync failed: ${(e as Error).message}`);
-      client.closeAfterReply = true;
+    // The RDB is the dataset at `start` (a point-in-time snapshot); the stream after `start` waits
+    // in the link's `pending` until the RDB is sent, then follows it on the same socket.
+    let start = this.offset;
+    const link = this.attach(client, hello);
+    link.state = 'wait_bgsave';
+    link.pending = [];
+    const send = (rdb: Buffer | Error) => this.sendRdb(link, rdb);
+    if (this.fullSync !== undefined && this.fullSync.sync.running && this.backlog!.covers(this.fullSync.offset + 1)) {
+      // Share the snapshot in progress: this replica starts at its offset too.
+      start = this.fullSync.offset;
+      link.pending.push(this.backlog!.readFrom(start + 1));
+      socket.write(`+FULLRESYNC ${this.replid} ${start}\r\n`);
+      this.fullSync.sync.join(send);
       return;
     }
-    if (replid !== undefined) socket.write(`+FULLRESYNC ${this.replid} ${this.offset}\r\n`);
+    if (replid !== undefined) socket.write(`+FULLRESYNC ${this.replid} ${start}\r\n`);
+    this.streamDb = -1; // the replica starts in db 0 after loading: the next command selects
+    const sync = new FullSync(this.server, rdbAux(this.server, this.replid, start));
+    this.fullSync = { sync, offset: start };
+    sync.start(send);
+  }
+
+  /** The full-sync RDB is ready: `$<len>`, the payload, then the stream since its offset. */
+  private sendRdb(link: ReplicaLink, rdb: Buffer | Error): void {
+    const client = link.client;
+    const socket = client.socket;
+    if (this.replicas.get(client) !== link || socket === undefined || socket.destroyed) return;
+    if (rdb instanceof Error) {
+      this.server.log.warning(`Full resync of ${client.addr} failed: ${rdb.message}`);
+      this.server.killClient(client);
+      return;
+    }
     // Always the `$<len>` form: a real replica reading the `$EOF:` form expects nothing after the
     // mark until it acknowledged, while our stream follows the payload at once.
     socket.write(`$${rdb.length}\r\n`);
     socket.write(rdb);
-    this.streamDb = -1; // the replica starts in db 0 after loading: the next command selects
-    this.attach(client, hello, this.offset);
+    for (const b of link.pending ?? []) socket.write(b);
+    link.pending = undefined;
+    link.state = 'online';
+    link.sending = socket.writableLength > 0;
+    if (link.sending) socket.once('drain', () => (link.sending = false));
     this.server.log.notice(`Synchronization with replica ${client.addr} succeeded (${rdb.length} bytes RDB)`);
   }
 
-  private attach(client: Client, hello: ReplicaHello, offset: number): void {
+  private attach(client: Client, hello: ReplicaHello): ReplicaLink {
     client.replKind = 'replica';
     const ip = hello.ip ?? (client.socket?.remoteAddress ?? '').replace(/^::ffff:/, '');
-    const link: ReplicaLink = { client, state: 'online', ackOffset: offset, ackTime: Date.now(), sending: false, ip, port: hello.port };
+    // Nothing counts as acknowledged (WAIT, sync-replicas) before the replica's first ACK.
+    const link: ReplicaLink = { client, state: 'online', pending: undefined, ackOffset: 0, ackTime: Date.now(), sending: false, ip, port: hello.port };
     const socket = client.socket;
     if (socket !== undefined && socket.writableLength > 0) {
       link.sending = true;
       socket.once('drain', () => (link.sending = false));
     }
     this.replicas.set(client, link);
+    return link;
   }
 
   // ---------------------------------------------------------------- role changes

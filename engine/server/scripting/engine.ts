@@ -391,6 +391,7 @@ export class ScriptEngine {
     const fake = run.fake;
     fake.reply.resp = run.resp;
     const stats = server.commandStats(spec.name);
+    if (write && server.beforeWrite !== undefined) server.beforeWrite(fake.db, spec, argv);
     // Replication sends a script's effects (the commands it ran), not the script.
     const repl = server.repl;
     const dirty = repl === undefined ? 0 : repl.enter();
