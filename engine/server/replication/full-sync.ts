@@ -21,6 +21,8 @@ export class FullSync {
   private readonly chunks: Buffer[] = [];
   private readonly done: Array<(rdb: Buffer | Error) => void> = [];
   private snap: Snapshot | undefined;
+  /** The server.beforeWrite our snapshot installed, to notice when a BGSAVE replaces it. */
+  private hook: Server['beforeWrite'];
 
   constructor(private readonly server: Server, private readonly aux: Record<string, string | number>) {}
 
@@ -43,8 +45,15 @@ export class FullSync {
     server.log.notice(`Full sync: point-in-time walk of ${keys} keys in slices (no fork)`);
     this.snap = new Snapshot(server.dbs, librarySources(server));
     this.snap.attach(server);
+    this.hook = server.beforeWrite;
     const writer = new RdbWriter((c) => this.chunks.push(c));
     const slice = () => {
+      if (server.beforeWrite !== this.hook) {
+        // A BGSAVE attached its own snapshot over ours: this RDB is no longer point-in-time. The
+        // replica is dropped and resyncs (then serialized at once while the BGSAVE runs).
+        this.finish(new Error('a BGSAVE took over the copy-on-write hooks during the full sync'));
+        return;
+      }
       let finished: boolean;
       try {
         finished = this.snap!.step(writer, this.aux, Infinity, performance.now() + SLICE_MS, () => performance.now());
@@ -69,7 +78,8 @@ export class FullSync {
   }
 
   private finish(out: Buffer | Error): void {
-    this.snap?.detach();
+    // Only our own hooks are removed (Snapshot.detach clears server.beforeWrite whoever set it).
+    if (this.snap !== undefined && this.server.beforeWrite === this.hook) this.snap.detach();
     this.snap = undefined;
     for (const fn of this.done.splice(0)) fn(out);
   }
