@@ -13,6 +13,8 @@ import { listCommands } from './commands/list';
 import { persistenceCommands } from './commands/persistence';
 import { migrateCommands } from './commands/migrate';
 import { pubsubCommands } from './commands/pubsub';
+import { installReplication, replicationCommands } from './commands/replication';
+import { replicationOf } from './replication/info';
 import { scriptingCommands } from './commands/scripting';
 import { setCommands } from './commands/set';
 import { streamCommands } from './commands/stream';
@@ -45,6 +47,7 @@ export const COMMAND_MODULES = [
   setCommands,
   clusterCommands,
   migrateCommands,
+  replicationCommands,
   dumpCommands,
   persistenceCommands,
 ];
@@ -57,7 +60,23 @@ export function createServer(config: Config): Server {
   installAdmin(server);
   installPersistence(server);
   if (config.getBool('cluster-enabled')) server.cluster = new Cluster(server);
+  installReplication(server);
+  if (server.cluster !== undefined) wireClusterReplication(server.cluster, server);
   return server;
+}
+
+/**
+ * Cluster roles drive replication: CLUSTER REPLICATE / FAILOVER (and a view learned from peers) make the node
+ * replicate its primary or become one, through the replication module (REPLICAOF is refused in cluster mode).
+ */
+function wireClusterReplication(cluster: Cluster, server: Server): void {
+  const repl = replicationOf(server);
+  if (repl === undefined) return;
+  cluster.state.onRoleChange = (primary) => (primary !== undefined ? repl.replicate(primary.ip, primary.port) : repl.promote('cluster failover'));
+  // A node that comes back from nodes.conf as a replica resumes replicating its primary.
+  const me = cluster.state.myself;
+  const primary = me.primaryId === undefined ? undefined : cluster.state.nodes.get(me.primaryId);
+  if (me.role === 'slave' && primary !== undefined && primary.port > 0) repl.replicate(primary.ip, primary.port);
 }
 
 export { Config, Server };

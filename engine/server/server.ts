@@ -3,7 +3,7 @@ import * as net from 'net';
 import { performance } from 'perf_hooks';
 import * as tls from 'tls';
 import { Acl } from './acl';
-import { Client } from './client';
+import { BlockState, Client } from './client';
 import type { Cluster } from './cluster/cluster';
 import { arityOk, CommandError, CommandSpec, Errors, keyPositions } from './commands/command';
 import { CommandTable } from './commands/table';
@@ -13,6 +13,7 @@ import { Log } from './log';
 import { memory } from './memory';
 import { classBit, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW, parseNotifyFlags } from './notify-flags';
 import { PubSubHub } from './pubsub-hub';
+import type { ReplicationHooks } from './replication/hooks';
 import { quoteArg } from './repr';
 import { ProtocolError, QueryBufferLimitError } from './resp/parser';
 import { StartupError } from './startup';
@@ -40,6 +41,10 @@ export class Stats {
   public aclDeniedKey = 0;
   public aclDeniedChannel = 0;
   public aclDeniedAuth = 0;
+  /** Full and partial resyncs served (INFO sync_full, sync_partial_ok, sync_partial_err). */
+  public syncFull = 0;
+  public syncPartialOk = 0;
+  public syncPartialErr = 0;
   public readonly commands = new Map<string, CommandStats>();
   public readonly errors = new Map<string, number>();
   /** Ops per second, sampled by the cron. */
@@ -112,8 +117,10 @@ export class Server {
   public cluster: Cluster | undefined;
   /** Extra periodic work (save schedule, replication...) registered by modules. */
   public readonly cronHooks: Array<(now: number) => void> = [];
-  /** Keyspace changes since the last save (INFO rdb_changes_since_last_save, the save schedule). */
+  /** Keyspace changes (every key modification counts), as Redis' server.dirty: INFO rdb_changes_since_last_save, the save schedule, replication. */
   public dirty = 0;
+  /** Replication (replication/): refuses writes on replicas, propagates writes; set when installed. */
+  public repl: ReplicationHooks | undefined;
   /** Set while a snapshot runs: called before a `write` command (or a served blocked one) changes its keys. */
   public beforeWrite: ((db: Db, spec: CommandSpec, argv: readonly string[]) => void) | undefined;
   /** Refuses write commands (and PING) with its error while set (stop-writes-on-bgsave-error). */
@@ -128,7 +135,10 @@ export class Server {
     this.log = new Log(config);
     const events: KeyspaceEvents = {
       modified: (db, key) => this.keyModified(db, key),
-      expired: (db, key) => this.notify('x', 'expired', key, db),
+      expired: (db, key) => {
+        this.repl?.expired(db, key);
+        this.notify('x', 'expired', key, db);
+      },
       created: (db, key) => {
         if (this.notifyFlags & NOTIFY_NEW) this.notify('n', 'new', key, db);
       },
@@ -263,6 +273,7 @@ export class Server {
     this.unblock(client, false);
     this.pubsub.removeClient(client);
     this.monitors.delete(client);
+    this.repl?.clientClosed(client);
   }
 
   /** Closes a client's connection (CLIENT KILL, timeouts, output limits). */
@@ -338,6 +349,13 @@ export class Server {
         return;
       }
     }
+    if (this.repl !== undefined) {
+      const refused = this.repl.refuse(client, spec);
+      if (refused !== undefined) {
+        this.rejectCommand(client, refused, spec);
+        return;
+      }
+    }
     if (client.multi && !MULTI_IMMEDIATE.has(spec.name)) {
       client.multi.push({ argv });
       client.reply.simple('QUEUED');
@@ -359,6 +377,8 @@ export class Server {
     if (this.beforeWrite !== undefined && spec.flags.includes('write')) this.beforeWrite(client.db, spec, argv);
     this.runningSpec = spec;
     this.runningArgv = argv;
+    const repl = this.repl;
+    const dirty = repl === undefined ? 0 : repl.enter();
     const t0 = performance.now();
     try {
       spec.handler(client, argv);
@@ -379,6 +399,7 @@ export class Server {
       }
     }
     const usec = (performance.now() - t0) * 1000;
+    if (repl !== undefined) repl.leave(client, spec, argv, dirty, mark);
     stats.calls++;
     stats.usec += usec;
     this.stats.totalCommands++;
@@ -559,8 +580,11 @@ export class Server {
     }
   }
 
-  /** Unblocks a client; `timedOut` answers its timeout reply. Resumes its pending input. */
-  public unblock(client: Client, timedOut: boolean): void {
+  /**
+   * Unblocks a client; `timedOut` answers its timeout reply. Resumes its pending input, unless
+   * `then` blocks it again at once (a served write whose reply waits for replica acks).
+   */
+  public unblock(client: Client, timedOut: boolean, then?: BlockState): void {
     const state = client.blocked;
     if (!state) return;
     client.blocked = undefined;
@@ -573,6 +597,10 @@ export class Server {
     }
     if (timedOut) state.onTimeout();
     if (client.closed) return;
+    if (then !== undefined) {
+      this.block(client, then);
+      return;
+    }
     this.flushClient(client);
     const pending = client.pendingInput;
     client.pendingInput = [];
@@ -601,7 +629,8 @@ export class Server {
           if (!c.blocked) continue;
           const cmd = this.beforeWrite !== undefined ? this.blockedCommands.get(c) : undefined;
           if (cmd && cmd.spec.flags.includes('write')) this.beforeWrite!(c.blocked.db, cmd.spec, cmd.argv);
-          if (c.blocked.tryServe()) this.unblock(c, false);
+          const mark = c.reply.mark();
+          if (c.blocked.tryServe()) this.unblock(c, false, this.repl?.served(c, mark));
         }
       }
     }
@@ -649,6 +678,11 @@ export class Server {
       this.removeClient(c);
     }
     await Promise.all(this.listeners.map((l) => new Promise<void>((res) => l.close(() => res()))));
+  }
+
+  /** A new client id (connections made by the node itself, such as the link to its primary). */
+  public allocClientId(): number {
+    return this.nextClientId++;
   }
 
   /** A client not bound to a socket (scripts, replication stream, tests). */

@@ -10,7 +10,7 @@ import { functionDump, functionRestore } from './dump';
 /** The scripting engine of each node, made on first use (the wasm module must be compiled first). */
 const engines = new WeakMap<Server, ScriptEngine>();
 
-function engineOf(server: Server): ScriptEngine | undefined {
+export function engineOf(server: Server): ScriptEngine | undefined {
   let e = engines.get(server);
   if (!e) {
     const api = luaApi();
