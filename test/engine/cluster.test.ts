@@ -4,7 +4,7 @@ import { GlideClusterClient } from '@valkey/valkey-glide';
 import Redis, { Cluster } from 'ioredis';
 import { createCluster } from 'redis';
 import { buildCluster, call, ClusterNodeHandle, myId, slotSplit, startClusterNode, stopAll, tempDir, text } from './cluster-helpers';
-import { startNode } from './nodes';
+import { startNode, waitFor } from './nodes';
 import { RespClient, Resp } from './resp-client';
 
 // Three primaries with one (view-only) replica each, built with the admin commands; then the
@@ -101,7 +101,8 @@ describe('cluster of 3 primaries and 3 replicas', () => {
     const r2 = replicas[2];
     expect(await call(r2, 'GET', 'foo')).toEqual({ error: `MOVED 12182 127.0.0.1:${p2.port}` });
     expect(await call(r2, 'READONLY')).toEqual({ simple: 'OK' });
-    expect(await call(r2, 'GET', 'foo')).toBeNull(); // served locally (no data until replication is wired)
+    // Served locally, from the data the replica got through replication.
+    await waitFor(async () => (await call(r2, 'GET', 'foo')) === '1', 'foo replicated to the replica');
     expect(await call(r2, 'SET', 'foo', 'x')).toEqual({ error: `MOVED 12182 127.0.0.1:${p2.port}` });
     expect(await call(r2, 'GET', 'b')).toEqual({ error: `MOVED 3300 127.0.0.1:${primaries[0].port}` });
     expect(await call(r2, 'READWRITE')).toEqual({ simple: 'OK' });
