@@ -119,4 +119,14 @@ project.addTask('bench:engine', {
   exec: 'ts-node --project test/tsconfig.json bench/engine-vs-redis.ts',
 });
 
+project.addTask('bench:snapshot', {
+  description: 'Benchmark: client p99 latency, snapshot time and extra memory of a BGSAVE under write load, beside redis-server',
+  exec: 'ts-node --project test/tsconfig.json bench/snapshot.ts',
+});
+
+project.addTask('bench:replication', {
+  description: 'Benchmark: write throughput of a primary with two replicas (async and sync durability) and replication lag, beside redis-server',
+  exec: 'ts-node --project test/tsconfig.json bench/replication.ts',
+});
+
 project.synth();
