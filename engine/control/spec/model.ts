@@ -43,11 +43,36 @@ export interface DeferredValue {
   readonly attribute: string;
 }
 
+/** A string made of literal parts and deferred values (Fn::Join / Fn::Sub over an endpoint). */
+export interface DeferredConcat {
+  readonly deferredParts: Array<string | DeferredValue>;
+}
+
 /** A value in the model: resolved data, with deferred markers where the deploy fills in. */
-export type SpecValue = string | number | boolean | null | DeferredValue | SpecValue[] | { [key: string]: SpecValue };
+export type SpecValue = string | number | boolean | null | DeferredValue | DeferredConcat | SpecValue[] | { [key: string]: SpecValue };
 
 export function isDeferred(value: unknown): value is DeferredValue {
   return typeof value === 'object' && value !== null && (value as DeferredValue).deferred === true;
+}
+
+export function isDeferredConcat(value: unknown): value is DeferredConcat {
+  return typeof value === 'object' && value !== null && Array.isArray((value as DeferredConcat).deferredParts);
+}
+
+/**
+ * Fills the deferred values of `value` (e.g. a stack output) with what the deploy assigned:
+ * `lookup` gets each DeferredValue and returns its string (an endpoint address or port).
+ */
+export function fillDeferred(value: SpecValue, lookup: (d: DeferredValue) => string | number | string[]): SpecValue {
+  if (isDeferred(value)) return lookup(value);
+  if (isDeferredConcat(value)) return value.deferredParts.map((p) => (typeof p === 'string' ? p : String(lookup(p)))).join('');
+  if (Array.isArray(value)) return value.map((v) => fillDeferred(v, lookup));
+  if (typeof value === 'object' && value !== null) {
+    const out: { [key: string]: SpecValue } = {};
+    for (const [k, v] of Object.entries(value)) out[k] = fillDeferred(v, lookup);
+    return out;
+  }
+  return value;
 }
 
 export type EngineName = 'valkey' | 'redis';
@@ -255,6 +280,12 @@ export interface DeploymentSpec {
   readonly outputs: SpecOutput[];
   /** Problems found while reading (unresolvable intrinsics, missing secrets, unsupported types); validateSpec adds rule checks. */
   readonly problems: Problem[];
+  /**
+   * Secrets generated locally for AWS::SecretsManager::Secret resources (GenerateSecretString),
+   * by logical id: the control plane keeps them in its state and passes them back as
+   * `ReadSpecOptions.generatedSecrets`. Never print them.
+   */
+  readonly generatedSecrets: Record<string, string>;
 }
 
 /** Options of every reader. */
@@ -278,4 +309,9 @@ export interface ReadSpecOptions {
   readonly availabilityZones?: string[];
   /** Event sinks per topic name or logical id (`file path` or `http(s)://` URL). */
   readonly topicSinks?: Record<string, string>;
+  /**
+   * Values generated earlier for AWS::SecretsManager::Secret resources with GenerateSecretString,
+   * by logical id (from `spec.generatedSecrets` of the last deploy), so a redeploy keeps them.
+   */
+  readonly generatedSecrets?: Record<string, string>;
 }
