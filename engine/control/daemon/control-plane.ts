@@ -8,8 +8,9 @@ import * as path from 'path';
 import { EndpointProxy } from '../endpoints/proxy';
 import { deliver, trim } from '../events/events';
 import { LocalHost, allocateAddress, endpointAddresses, hostAddresses, sleep } from '../hosts/local';
-import { ADMIN_USER, aclLines } from '../nodes/acl';
+import { ADMIN_USER, RESTRICTED_COMMANDS, aclLines } from '../nodes/acl';
 import { AdminConnection, AdminTarget, adminCall, parseInfo } from '../nodes/admin-client';
+import { knownCommands } from '../nodes/engine-probe';
 import { nodeConfig } from '../nodes/node-config';
 import { BUNDLED_DIRECTIVES, isDynamic, parameterDirectives } from '../nodes/parameters';
 import type { EventSourceType } from '../plan/types';
@@ -152,11 +153,12 @@ export class ControlPlane {
     return users;
   }
 
-  private writeAcl(group: Group, node: Node): string {
+  private async writeAcl(group: Group, node: Node): Promise<string> {
     const dir = this.nodeDir(node);
     const file = path.join(dir, 'users.acl');
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(file, aclLines(group.spec.authToken, this.usersOf(group.spec), this.adminSecret).join('\n') + '\n', { mode: 0o600 });
+    const known = await knownCommands(this.state.control?.engineBinary, RESTRICTED_COMMANDS);
+    fs.writeFileSync(file, aclLines(group.spec.authToken, this.usersOf(group.spec), this.adminSecret, known).join('\n') + '\n', { mode: 0o600 });
     return file;
   }
 
@@ -172,13 +174,15 @@ export class ControlPlane {
       address: node.endpoint.address,
       port: node.endpoint.port,
       dir,
-      aclFile: this.writeAcl(group, node),
+      aclFile: await this.writeAcl(group, node),
       adminUser: ADMIN_USER,
       adminSecret: this.adminSecret,
       replicaOf: node.role === 'replica' && primary ? primary.endpoint : undefined,
       tls,
       parameters: this.parametersOf(group),
       knownDirectives: BUNDLED_DIRECTIVES,
+      // redis-server waits 5 s for more replicas before a diskless full sync; nodes here join one at a time.
+      extra: this.state.control?.engineBinary !== undefined ? ['repl-diskless-sync-delay 0'] : [],
     });
     node.pid = await this.host(node).start({ nodeId: node.cacheClusterId, dir, config });
     node.parameterApplyStatus = 'in-sync';
@@ -423,7 +427,7 @@ export class ControlPlane {
   /** Pushes users / auth changes to running nodes: rewrite the aclfile, ACL LOAD. */
   async reloadUsers(group: Group): Promise<void> {
     for (const n of members(group)) {
-      this.writeAcl(group, n);
+      await this.writeAcl(group, n);
       if (this.isUp(n)) await this.call(group, n, ['ACL', 'LOAD']);
     }
   }

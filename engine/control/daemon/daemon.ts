@@ -13,11 +13,53 @@ import { HealthMonitor } from '../health/monitor';
 import { automaticSnapshots } from '../snapshots/snapshots';
 import { StateDir } from '../state/store';
 
+/**
+ * One control plane per state dir: a second one exits here. A lock left by a control plane that
+ * was killed (SIGKILL leaves it behind) is taken over at once when its pid is gone, instead of
+ * waiting for it to go stale.
+ */
+async function takeControlLock(dir: StateDir): Promise<() => Promise<void>> {
+  const lockfilePath = path.join(dir.root, 'control.lock');
+  const take = () => lockfile.lock(dir.root, { lockfilePath, stale: 10000, update: 1000 });
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      return await take();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() > deadline) throw e;
+      let holder = NaN;
+      try {
+        holder = Number(fs.readFileSync(dir.daemonPidFile, 'utf8'));
+      } catch {
+        /* no pid file yet */
+      }
+      if (Number.isInteger(holder) && holder > 0 && alive(holder)) throw e;
+      // A live holder refreshes the lock every second; one untouched for 2.5 s is a dead one's.
+      let age = 0;
+      try {
+        age = Date.now() - fs.statSync(lockfilePath).mtimeMs;
+      } catch {
+        /* gone meanwhile */
+      }
+      if (age > 2500) fs.rmSync(lockfilePath, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function runDaemon(stateDir: string, engineBinary?: string): Promise<void> {
   const dir = new StateDir(stateDir);
   dir.ensure();
-  // One control plane per state dir: a second one exits here.
-  const release = await lockfile.lock(dir.root, { lockfilePath: path.join(dir.root, 'control.lock'), stale: 10000, update: 2000 });
+  const release = await takeControlLock(dir);
   fs.writeFileSync(dir.daemonPidFile, String(process.pid));
   const cp = new ControlPlane(dir, engineBinary);
   await cp.adopt();

@@ -12,12 +12,15 @@ export const ADMIN_USER = 'cdk-elasticache-admin';
 export const RESTRICTED_COMMANDS = [
   'config', 'save', 'bgsave', 'debug', 'replicaof', 'slaveof', 'sync', 'psync', 'shutdown', 'migrate', 'bgrewriteaof',
 ];
-const DENY = RESTRICTED_COMMANDS.map((c) => `-${c}`).join(' ');
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
-/** The aclfile lines for a group's nodes. */
-export function aclLines(authToken: string | undefined, users: readonly UserDesired[], adminSecret: string): string[] {
+/**
+ * The aclfile lines for a group's nodes. `known` lists the restricted commands the engine has
+ * (an ACL rule naming an unknown command is an error).
+ */
+export function aclLines(authToken: string | undefined, users: readonly UserDesired[], adminSecret: string, known: ReadonlySet<string>): string[] {
+  const DENY = RESTRICTED_COMMANDS.filter((c) => known.has(c)).map((c) => `-${c}`).join(' ');
   const lines = [`user ${ADMIN_USER} on #${sha256(adminSecret)} ~* &* +@all`];
   if (users.length > 0) {
     // RBAC: the user group's users, each with its access string, minus the restricted commands.

@@ -19,6 +19,8 @@ export interface NodeConfigInput {
   readonly parameters: Readonly<Record<string, string>>;
   /** Directives the engine understands (others are service-side parameters and are left out). */
   readonly knownDirectives: ReadonlySet<string>;
+  /** Engine-specific lines (e.g. redis-server's replication tuning). */
+  readonly extra?: readonly string[];
 }
 
 const q = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -43,6 +45,7 @@ export function nodeConfig(c: NodeConfigInput): string[] {
     lines.push(`port ${c.port}`);
   }
   if (c.replicaOf) lines.push(`replicaof ${c.replicaOf.address} ${c.replicaOf.port}`);
+  lines.push(...(c.extra ?? []));
   for (const [k, v] of Object.entries(parameterDirectives(c.parameters, c.knownDirectives))) {
     if (!DESIRED_DIRECTIVE_DENY.has(k)) lines.push(`${k} ${q(v)}`);
   }
