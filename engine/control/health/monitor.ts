@@ -29,7 +29,10 @@ export class HealthMonitor {
     this.timer = setInterval(() => this.tick(), this.opts.intervalMs);
   }
 
+  private stopped = false;
+
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     for (const c of this.cp.healthConnections.values()) c.close();
     this.cp.healthConnections.clear();
@@ -62,6 +65,15 @@ export class HealthMonitor {
         if (!c) {
           c = await AdminConnection.open(this.cp.target(group, node), this.opts.timeoutMs);
           this.cp.healthConnections.set(id, c);
+          // A dropped connection is checked at once rather than at the next tick.
+          const conn = c;
+          c.onClose(() => {
+            if (this.cp.healthConnections.get(id) === conn) this.cp.healthConnections.delete(id);
+            if (!this.stopped && !this.inFlight.has(id) && node.status === 'available' && !this.cp.busy.has(id) && !this.cp.failed.has(id)) {
+              this.inFlight.add(id);
+              void this.check(group, node).finally(() => this.inFlight.delete(id));
+            }
+          });
         }
         const r = await c.call(['PING'], this.opts.timeoutMs);
         ok = !(r instanceof Error);

@@ -113,6 +113,11 @@ export class AdminConnection {
     });
   }
 
+  /** Runs `fn` once when the connection drops (a killed node closes it at once). */
+  onClose(fn: () => void): void {
+    this.socket.once('close', fn);
+  }
+
   close(): void {
     this.socket.destroy();
   }
