@@ -17,7 +17,7 @@ export interface CliResult {
 /** Runs `cdk-elasticache <args>`; resolves with its exit code and output (never rejects on a non-zero exit). */
 export function cli(args: string[], cwd?: string, timeoutMs = 120000): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -83,6 +83,13 @@ export function killAll(stateDir: string): void {
   }
 }
 
+interface Member {
+  CacheClusterId: string;
+  CurrentRole: string;
+  ReadEndpoint: { Address: string; Port: number };
+  PreferredAvailabilityZone: string;
+}
+
 /** The group's endpoints and members from describe-replication-groups. */
 export async function topology(stateDir: string, id: string) {
   const r = await json(['describe-replication-groups', '--replication-group-id', id, '--state-dir', stateDir]);
@@ -92,6 +99,6 @@ export async function topology(stateDir: string, id: string) {
     status: g.Status as string,
     primary: { host: ng.PrimaryEndpoint.Address as string, port: ng.PrimaryEndpoint.Port as number },
     reader: { host: ng.ReaderEndpoint.Address as string, port: ng.ReaderEndpoint.Port as number },
-    members: ng.NodeGroupMembers as Array<{ CacheClusterId: string; CurrentRole: string; ReadEndpoint: { Address: string; Port: number }; PreferredAvailabilityZone: string }>,
+    members: ng.NodeGroupMembers as Member[],
   };
 }

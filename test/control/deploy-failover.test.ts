@@ -85,7 +85,7 @@ maybe('deploy the example app, fail over, destroy', () => {
 
   test('kill -9 of the primary: writes resume through the same primary endpoint, reads go on via the reader endpoint', async () => {
     const t = await topology(stateDir, 'sessions');
-    const writer = new Redis({ host: t.primary.host, port: t.primary.port, tls: { ca }, retryStrategy: () => 10, maxRetriesPerRequest: null, enableOfflineQueue: true });
+    const writer = new Redis({ host: t.primary.host, port: t.primary.port, tls: { ca }, retryStrategy: () => 10, maxRetriesPerRequest: null });
     const reader = new Redis({ host: t.reader.host, port: t.reader.port, tls: { ca }, retryStrategy: () => 10, maxRetriesPerRequest: null });
     clients.push(writer, reader);
     await writer.set('before', '1');

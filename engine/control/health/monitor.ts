@@ -22,14 +22,13 @@ export class HealthMonitor {
   private timer?: NodeJS.Timeout;
   private readonly misses = new Map<string, number>();
   private readonly inFlight = new Set<string>();
+  private stopped = false;
 
   constructor(private readonly cp: ControlPlane, private readonly opts: MonitorOptions = DEFAULT_MONITOR) {}
 
   start(): void {
     this.timer = setInterval(() => this.tick(), this.opts.intervalMs);
   }
-
-  private stopped = false;
 
   stop(): void {
     this.stopped = true;
