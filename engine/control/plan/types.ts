@@ -233,14 +233,28 @@ export interface ControlBookkeeping {
 
 /** An empty state (nothing deployed yet). */
 export function emptyState(region = 'us-east-1', accountId = '000000000000'): DeployedState {
-  return { version: 1, region, accountId, replicationGroups: {}, parameterGroups: {}, subnetGroups: {}, users: {}, userGroups: {}, snapshots: [], events: [] };
+  return {
+    version: 1,
+    region,
+    accountId,
+    replicationGroups: {},
+    parameterGroups: {},
+    subnetGroups: {},
+    users: {},
+    userGroups: {},
+    snapshots: [],
+    events: [],
+  };
 }
 
 // ---- Plan ----
 
-/** One property changing, by its template name. */
+/** One property changing. */
 export interface PropertyChange {
+  /** The template's name for it (`CacheParameterGroupName`), for people. */
   readonly property: string;
+  /** The model's field (`parameterGroupName`, a key of ReplicationGroupDesired / UserDesired ...), for code. */
+  readonly field?: string;
   readonly from: unknown;
   readonly to: unknown;
 }
@@ -266,23 +280,31 @@ interface ActionBase {
 export type PlanAction =
   | (ActionBase & { readonly kind: 'create-parameter-group'; readonly desired: ParameterGroupDesired })
   | (ActionBase & { readonly kind: 'modify-parameter-group'; readonly name: string; readonly desired: ParameterGroupDesired; readonly changes: ParameterChange[]; readonly affectedReplicationGroups: string[] })
+  /** CacheParameterGroupFamily changed: a new group of the new family under the same name. */
+  | (ActionBase & { readonly kind: 'replace-parameter-group'; readonly name: string; readonly desired: ParameterGroupDesired; readonly affectedReplicationGroups: string[] })
   | (ActionBase & { readonly kind: 'delete-parameter-group'; readonly name: string })
   | (ActionBase & { readonly kind: 'create-subnet-group'; readonly desired: SubnetGroupDesired })
   | (ActionBase & { readonly kind: 'modify-subnet-group'; readonly name: string; readonly desired: SubnetGroupDesired; readonly changes: PropertyChange[] })
   | (ActionBase & { readonly kind: 'delete-subnet-group'; readonly name: string })
   | (ActionBase & { readonly kind: 'create-user'; readonly desired: UserDesired })
   | (ActionBase & { readonly kind: 'modify-user'; readonly userId: string; readonly desired: UserDesired; readonly changes: PropertyChange[] })
+  /** UserName or Engine changed (CloudFormation replaces the user): delete and create under the same id. */
+  | (ActionBase & { readonly kind: 'replace-user'; readonly userId: string; readonly desired: UserDesired; readonly changes: PropertyChange[] })
   | (ActionBase & { readonly kind: 'delete-user'; readonly userId: string })
   | (ActionBase & { readonly kind: 'create-user-group'; readonly desired: UserGroupDesired })
   | (ActionBase & { readonly kind: 'modify-user-group'; readonly userGroupId: string; readonly desired: UserGroupDesired; readonly userIdsToAdd: string[]; readonly userIdsToRemove: string[] })
+  /** Engine changed (CloudFormation replaces the group). */
+  | (ActionBase & { readonly kind: 'replace-user-group'; readonly userGroupId: string; readonly desired: UserGroupDesired; readonly changes: PropertyChange[] })
   | (ActionBase & { readonly kind: 'delete-user-group'; readonly userGroupId: string })
   | (ActionBase & { readonly kind: 'create-replication-group'; readonly desired: ReplicationGroupDesired })
   /** In-place settings: description, windows, retention, failover, Multi-AZ, parameter group, user groups, auth token, tags... */
   | (ActionBase & { readonly kind: 'modify-replication-group'; readonly replicationGroupId: string; readonly desired: ReplicationGroupDesired; readonly changes: PropertyChange[] })
-  | (ActionBase & { readonly kind: 'increase-replica-count'; readonly replicationGroupId: string; readonly nodeGroupId: string; readonly from: number; readonly to: number; readonly availabilityZones?: string[] })
-  | (ActionBase & { readonly kind: 'decrease-replica-count'; readonly replicationGroupId: string; readonly nodeGroupId: string; readonly from: number; readonly to: number })
+  | (ActionBase & { readonly kind: 'increase-replica-count'; readonly replicationGroupId: string; readonly nodeGroupId: string; readonly from: number; readonly to: number; readonly desired: ReplicationGroupDesired })
+  | (ActionBase & { readonly kind: 'decrease-replica-count'; readonly replicationGroupId: string; readonly nodeGroupId: string; readonly from: number; readonly to: number; readonly desired: ReplicationGroupDesired })
   /** Node type or engine version: replace nodes one by one (replicas first, then fail over and replace the old primary). */
   | (ActionBase & { readonly kind: 'rolling-replace-nodes'; readonly replicationGroupId: string; readonly desired: ReplicationGroupDesired; readonly changes: PropertyChange[] })
+  /** Shard count or slot layout (cluster mode enabled, UpdatePolicy UseOnlineResharding): reshard online. */
+  | (ActionBase & { readonly kind: 'modify-shard-configuration'; readonly replicationGroupId: string; readonly desired: ReplicationGroupDesired; readonly changes: PropertyChange[] })
   /** A property CloudFormation replaces on: delete the old group, create the new one (data is not carried over). */
   | (ActionBase & { readonly kind: 'replace-replication-group'; readonly replicationGroupId: string; readonly desired: ReplicationGroupDesired; readonly changes: PropertyChange[] })
   | (ActionBase & { readonly kind: 'delete-replication-group'; readonly replicationGroupId: string; readonly finalSnapshotName?: string });

@@ -160,6 +160,8 @@ export interface ReplicationGroupDesired {
   readonly globalReplicationGroupId?: string;
   readonly securityGroupIds: string[];
   readonly tags: Record<string, string>;
+  /** UpdatePolicy UseOnlineResharding: shard changes reshard online instead of replacing the group. */
+  readonly useOnlineResharding?: boolean;
 }
 
 export interface ParameterGroupDesired {

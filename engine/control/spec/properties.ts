@@ -1,3 +1,4 @@
+import { closestName } from '#model/parameters/rules';
 import { Unresolvable } from './intrinsics';
 import { isDeferred, isDeferredConcat, Problem, ResourceOrigin } from './model';
 import { resolveDynamicReferences, SecretSources } from './secrets';
@@ -181,7 +182,7 @@ export class PropertyReader {
   checkKnown(known: readonly string[]): void {
     for (const name of Object.keys(this.raw)) {
       if (!known.includes(name)) {
-        const close = known.find((k) => k.toLowerCase() === name.toLowerCase());
+        const close = known.find((k) => k.toLowerCase() === name.toLowerCase()) ?? closestName(name, known);
         this.sink.add(this.origin, {
           property: name,
           rule: 'SPEC-PROPERTY',

@@ -26,8 +26,8 @@ import { readReplicationGroup } from './readers/replication-group';
 import { readSubnetGroup } from './readers/subnet-group';
 import { readUser, readUserGroup } from './readers/users';
 import { SecretSources } from './secrets';
-import { readTemplateFile, Template } from './template-file';
 import { TemplateContext } from './template-context';
+import { readTemplateFile, Template } from './template-file';
 
 /** A spec that cannot be read at all (no such file, not a template, ambiguous stack). */
 export class SpecError extends Error {
@@ -74,7 +74,9 @@ function stackNameOfFile(file: string): string {
 }
 
 function countElastiCache(template: Template): number {
-  return Object.values(template.Resources ?? {}).filter((r) => String(r?.Type).startsWith('AWS::ElastiCache::')).length;
+  const resources = template.Resources;
+  if (typeof resources !== 'object' || resources === null || Array.isArray(resources)) return 0;
+  return Object.values(resources).filter((r) => String(r?.Type).startsWith('AWS::ElastiCache::')).length;
 }
 
 function readCloudAssembly(dir: string, options: ReadSpecOptions): DeploymentSpec {
@@ -124,14 +126,22 @@ export function readTemplate(
   const azs = options.availabilityZones ?? ['a', 'b', 'c'].map((l) => `${region}${l}`);
   const ctx = new TemplateContext(template, stackName, region, accountId, azs, options, env);
   const sink = new ProblemSink();
-  if (typeof template.Resources !== 'object' || template.Resources === null) {
+  const resources = template.Resources;
+  if (typeof resources !== 'object' || resources === null || Array.isArray(resources)) {
     sink.add(undefined, { rule: 'SPEC-READ', message: `${source.templatePath} has no Resources section`, fix: 'give a CloudFormation template with ElastiCache resources', severity: 'error' });
+  } else if (countElastiCache(template) === 0) {
+    sink.add(undefined, {
+      rule: 'SPEC-EMPTY',
+      message: `${source.templatePath} declares no AWS::ElastiCache::* resource; deploying it removes whatever an earlier deploy created`,
+      fix: 'check that this is the template (or --stack) you meant',
+      severity: 'warning',
+    });
   }
   checkTransform(template, sink);
   const secrets: SecretSources = { supplied: options.secrets ?? {}, env, templateSecrets: ctx.templateSecrets() };
 
   const created: Array<[string, NonNullable<Template['Resources']>[string]]> = [];
-  for (const [logicalId, res] of Object.entries(template.Resources ?? {})) {
+  for (const [logicalId, res] of Object.entries(Array.isArray(resources) ? {} : resources ?? {})) {
     if (typeof res !== 'object' || res === null || typeof res.Type !== 'string') {
       sink.add(undefined, { rule: 'SPEC-READ', message: `resource ${logicalId} has no Type`, fix: 'give every resource a Type', severity: 'error' });
       continue;
@@ -144,7 +154,8 @@ export function readTemplate(
     if (c) created.push([logicalId, res]);
   }
 
-  const readerOf = (logicalId: string, res: { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }): PropertyReader | undefined => {
+  type ResourceLike = { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> };
+  const readerOf = (logicalId: string, res: ResourceLike): PropertyReader | undefined => {
     const resolved = ctx.resolver.resolve(res.Properties ?? {});
     const constructPath = res.Metadata?.['aws:cdk:path'];
     const origin: ResourceOrigin = {
@@ -259,6 +270,7 @@ export function readTemplate(
         availabilityZones: azs,
         deletionPolicy: (res as { DeletionPolicy?: string }).DeletionPolicy,
         metadata: res.Metadata,
+        updatePolicy: res.UpdatePolicy,
       }),
     );
   }

@@ -8,8 +8,9 @@ import { Unresolvable } from './intrinsics';
  *      (secret-id: the name or the full ARN; a JSON object value is read with the json-key);
  *   2. environment: `CDK_ELASTICACHE_SECRET_<ID>` or `CDK_ELASTICACHE_SECRET_<ID>_<JSON_KEY>`,
  *      the id upper-cased with every other character than A-Z and 0-9 turned into `_`;
- *   3. a secret of the template itself (`AWS::SecretsManager::Secret`: SecretString, or a value
- *      generated locally from GenerateSecretString).
+ *   3. a secret of the template itself (`AWS::SecretsManager::Secret`): a value supplied under its
+ *      logical id as above, else its SecretString, else a value generated locally from
+ *      GenerateSecretString.
  */
 export const SECRET_ENV_PREFIX = 'CDK_ELASTICACHE_SECRET_';
 export const PARAMETER_ENV_PREFIX = 'CDK_ELASTICACHE_PARAM_';
@@ -54,6 +55,9 @@ function lookupSecret(sources: SecretSources, id: string, jsonKey: string | unde
   }
   const own = sources.templateSecrets.find((s) => s.arn === id || s.name === id || (name !== undefined && s.name === name));
   if (own) {
+    // A template secret may also be supplied by its logical id.
+    const byLogicalId = sources.supplied[own.logicalId] ?? sources.env[envName(SECRET_ENV_PREFIX, own.logicalId)];
+    if (byLogicalId !== undefined) return jsonKey ? jsonField(byLogicalId, jsonKey, own.logicalId) : byLogicalId;
     if (own.value instanceof Unresolvable) return own.value;
     return jsonKey ? jsonField(own.value, jsonKey, own.name) : own.value;
   }

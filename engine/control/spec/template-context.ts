@@ -214,7 +214,7 @@ export class TemplateContext implements ResolveContext {
     const out: TemplateSecret[] = [];
     this.secretsCache = out;
     for (const [logicalId, res] of Object.entries(this.template.Resources ?? {})) {
-      if (res.Type !== 'AWS::SecretsManager::Secret' || this.isCreated(logicalId) !== true) continue;
+      if (typeof res !== 'object' || res === null || res.Type !== 'AWS::SecretsManager::Secret' || this.isCreated(logicalId) !== true) continue;
       const arn = this.ref(logicalId);
       if (typeof arn !== 'string') continue;
       out.push({ logicalId, arn, name: arn.split(':').pop()!.replace(/-[A-Za-z0-9]{6}$/, ''), value: this.secretValue(logicalId) });

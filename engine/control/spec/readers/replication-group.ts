@@ -21,6 +21,7 @@ export interface ReplicationGroupLookups {
   readonly availabilityZones: string[];
   readonly deletionPolicy?: string;
   readonly metadata?: Record<string, unknown>;
+  readonly updatePolicy?: Record<string, unknown>;
 }
 
 /** Metadata key the constructs write the final snapshot's name under. */
@@ -41,7 +42,9 @@ export function readReplicationGroup(p: PropertyReader, id: string, generatedId:
   const engineVersion = p.string('EngineVersion') ?? versions[versions.length - 1];
   const parameterGroupName = p.string('CacheParameterGroupName')?.toLowerCase();
   const customGroup = parameterGroupName ? look.parameterGroups.get(parameterGroupName) : undefined;
-  const groupClusterEnabled = customGroup ? clusterEnabledOf(customGroup.parameters) : parameterGroupName ? clusterEnabledOf(parameterGroupName) : undefined;
+  const groupClusterEnabled = customGroup
+    ? clusterEnabledOf(customGroup.parameters)
+    : parameterGroupName ? clusterEnabledOf(parameterGroupName) : undefined;
 
   const numNodeGroupsGiven = p.number('NumNodeGroups');
   const configs = p.objects('NodeGroupConfiguration');
@@ -115,6 +118,7 @@ export function readReplicationGroup(p: PropertyReader, id: string, generatedId:
     // Security groups do not exist locally; ids are kept only for describe output.
     securityGroupIds: p.strings('SecurityGroupIds', { quiet: true }) ?? [],
     tags: p.tags(),
+    ...(look.updatePolicy?.UseOnlineResharding === true || look.updatePolicy?.UseOnlineResharding === 'true' ? { useOnlineResharding: true } : {}),
   };
 }
 
@@ -152,7 +156,8 @@ function readLogDelivery(p: PropertyReader): LogDeliveryConfig[] {
   return (p.objects('LogDeliveryConfigurations') ?? []).map((l, i) => {
     const at = `LogDeliveryConfigurations[${i}]`;
     const r = p.nested(l, at);
-    const details = (l.DestinationDetails ?? {}) as { CloudWatchLogsDetails?: { LogGroup?: unknown }; KinesisFirehoseDetails?: { DeliveryStream?: unknown } };
+    type Details = { CloudWatchLogsDetails?: { LogGroup?: unknown }; KinesisFirehoseDetails?: { DeliveryStream?: unknown } };
+    const details = (l.DestinationDetails ?? {}) as Details;
     const destination = details.CloudWatchLogsDetails?.LogGroup ?? details.KinesisFirehoseDetails?.DeliveryStream;
     return {
       logType: r.string(`${at}.LogType`) ?? '',

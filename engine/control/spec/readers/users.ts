@@ -39,7 +39,7 @@ export function readUserGroup(p: PropertyReader, userGroupId: string): UserGroup
     origin: p.origin,
     userGroupId,
     engine: (p.string('Engine') ?? 'redis').toLowerCase() as EngineName,
-    userIds: (p.strings('UserIds') ?? []).map((u) => u.toLowerCase()),
+    userIds: p.strings('UserIds') ?? [],
     tags: p.tags(),
   };
 }
