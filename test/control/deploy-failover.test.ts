@@ -45,7 +45,8 @@ maybe('deploy the example app, fail over, destroy', () => {
     const r = await cli(['deploy', bad, '--state-dir', badState]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/problem\(s\); nothing was deployed/);
-    expect(r.stderr).toMatch(/✗ \[[A-Z-0-9]+\] Cache/);
+    expect(r.stderr).toMatch(/Error: Cache \(AWS::ElastiCache::ReplicationGroup\)/);
+    expect(r.stderr).toMatch(/LOCAL-CME/);
     expect(fs.existsSync(badState)).toBe(false);
   });
 
@@ -141,7 +142,7 @@ maybe('deploy the example app, fail over, destroy', () => {
     const info = await writer.info('replication');
     expect(info).toMatch(/role:master/);
     const bad = await cli(['test-failover', '--replication-group-id', 'sessions', '--node-group-id', '0002', '--state-dir', stateDir]);
-    expect(bad.stderr).toMatch(/Node group 0002 not found/);
+    expect(bad.stderr).toMatch(/An error occurred \(NodeGroupNotFoundFault\): Node group 0002 not found/);
   });
 
   test('a SIGKILLed control plane loses nothing: the next command re-adopts the running nodes', async () => {

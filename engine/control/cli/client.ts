@@ -8,9 +8,10 @@ import * as http from 'http';
 import * as path from 'path';
 import { StateDir } from '../state/store';
 
+/** A service error from the control plane, printed the way the AWS CLI prints one. */
 export class OpError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
+  constructor(readonly code: string, readonly detail: string) {
+    super(`An error occurred (${code}): ${detail}`);
   }
 }
 

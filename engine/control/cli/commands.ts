@@ -6,11 +6,29 @@
 import { Command, Option } from 'commander';
 import { ControlClient } from './client';
 import { deploy, destroy, endpointLines } from './deploy';
-import { OutputFormat, print } from './output';
-import { allClusters, eventShape, replicationGroupShape, snapshotShape, userGroupShape, userShape } from './shapes';
-import { isDynamic } from '../nodes/parameters';
-import type { DeployedReplicationGroup, DeployedSnapshot, DeployedState } from '../plan/types';
+import {
+  apiCacheCluster, apiReplicationGroup, apiSnapshot, cacheClustersTable, describeCacheClusters, describeCacheParameters, describeEvents,
+  describeReplicationGroups, describeSnapshots, describeUserGroups, describeUsers, eventsTable, parametersTable, replicationGroupsTable,
+  snapshotsTable, userGroupsTable, usersTable,
+} from '../api';
+import type { DeployedNode, DeployedReplicationGroup, DeployedSnapshot, DeployedState } from '../plan/types';
+import { loadSecretsFile, parseParameterArgs } from '../spec/cli-options';
 import { DEFAULT_STATE_DIR, StateDir } from '../state/store';
+
+type OutputFormat = 'json' | 'table';
+
+/** `--output json` prints the API's shape as the AWS CLI does (4-space indent); `table` a readable table. */
+function print<T>(format: OutputFormat | undefined, json: T, table: (r: T) => string): void {
+  process.stdout.write((format === 'json' ? JSON.stringify(json, null, 4) : table(json)) + '\n');
+}
+
+/** `--secrets file.json` (as control-spec's readers take it) or `Id=Value` pairs. */
+function secretsOf(list: string[] | undefined): Record<string, string> | undefined {
+  if (!list) return undefined;
+  const out: Record<string, string> = {};
+  for (const item of list) Object.assign(out, /^[^=]+\.json$/.test(item) ? loadSecretsFile(item) : pairs([item]));
+  return out;
+}
 
 /** `Key=Value` arguments into a record. */
 function pairs(list: string[] | undefined): Record<string, string> | undefined {
@@ -57,39 +75,15 @@ async function op<T>(o: Common, name: string, input: Record<string, unknown>): P
   return new ControlClient(new StateDir(o.stateDir)).op<T>(name, input);
 }
 
-const rgRow = (g: ReturnType<typeof replicationGroupShape>) => ({
-  ReplicationGroupId: g.ReplicationGroupId,
-  Status: g.Status,
-  Engine: g.Engine,
-  NodeType: g.CacheNodeType,
-  Members: g.MemberClusters.length,
-  Primary: g.NodeGroups[0]?.PrimaryEndpoint ? `${g.NodeGroups[0].PrimaryEndpoint.Address}:${g.NodeGroups[0].PrimaryEndpoint.Port}` : '-',
-  Reader: g.NodeGroups[0]?.ReaderEndpoint ? `${g.NodeGroups[0].ReaderEndpoint.Address}:${g.NodeGroups[0].ReaderEndpoint.Port}` : '-',
-  Failover: g.AutomaticFailover,
-  TLS: g.TransitEncryptionEnabled,
-});
-
-const RG_COLUMNS = ['ReplicationGroupId', 'Status', 'Engine', 'NodeType', 'Members', 'Primary', 'Reader', 'Failover', 'TLS'];
-
 function printGroup(o: Common, g: DeployedReplicationGroup): void {
-  const shape = replicationGroupShape(g);
-  print(o.output ?? 'table', { ReplicationGroup: shape }, [rgRow(shape)], RG_COLUMNS);
+  const shape = apiReplicationGroup(g);
+  print(o.output, { ReplicationGroup: shape }, (r) => replicationGroupsTable({ ReplicationGroups: [r.ReplicationGroup] }));
 }
 
 function printSnapshot(o: Common, s: DeployedSnapshot): void {
-  const shape = snapshotShape(s);
-  print(o.output ?? 'table', { Snapshot: shape }, [snapRow(shape)], SNAP_COLUMNS);
+  const shape = apiSnapshot(s);
+  print(o.output, { Snapshot: shape }, (r) => snapshotsTable({ Snapshots: [r.Snapshot] }));
 }
-
-const snapRow = (s: ReturnType<typeof snapshotShape>) => ({
-  SnapshotName: s.SnapshotName,
-  Status: s.SnapshotStatus,
-  Source: s.SnapshotSource,
-  ReplicationGroupId: s.ReplicationGroupId,
-  Size: s.NodeSnapshots[0]?.CacheSize,
-  Created: s.NodeSnapshots[0]?.SnapshotCreateTime,
-});
-const SNAP_COLUMNS = ['SnapshotName', 'Status', 'Source', 'ReplicationGroupId', 'Size', 'Created'];
 
 export function registerControlCommands(program: Command): void {
   program
@@ -98,16 +92,16 @@ export function registerControlCommands(program: Command): void {
     .argument('<spec>', 'a cdk.out folder, template.json or template.yaml')
     .option('--stack <name>', 'stack to deploy from a cdk.out with several stacks')
     .addOption(stateDirOption())
-    .option('--parameters <Key=Value...>', 'template parameter values')
-    .option('--secrets <SecretId=Value...>', 'values of Secrets Manager secrets / NoEcho parameters the template references')
+    .option('--parameters <Key=Value|file.json...>', 'template parameter values')
+    .option('--secrets <file.json|SecretId=Value...>', 'values of the secrets / NoEcho parameters the template references (a JSON file of id → value)')
     .option('--topic-sink <Topic=FileOrUrl...>', 'where a notification topic\'s events go (a file or an http(s) URL)')
     .option('--engine-binary <path>', 'run nodes on this engine binary (e.g. /usr/bin/redis-server) instead of the bundled node')
     .action(async (spec: string, o: DeployFlags) => {
       await deploy(spec, {
         stack: o.stack,
         stateDir: o.stateDir,
-        parameters: pairs(o.parameters),
-        secrets: pairs(o.secrets),
+        parameters: o.parameters ? parseParameterArgs(o.parameters) : undefined,
+        secrets: secretsOf(o.secrets),
         topicSinks: pairs(o.topicSink),
         engineBinary: o.engineBinary,
       });
@@ -135,27 +129,15 @@ export function registerControlCommands(program: Command): void {
   verb(program, 'describe-replication-groups', 'DescribeReplicationGroups')
     .option('--replication-group-id <id>')
     .action(async (o: Common & { replicationGroupId?: string }) => {
-      const s = await state(o);
-      const groups = Object.values(s.replicationGroups).filter((g) => [undefined, g.replicationGroupId].includes(o.replicationGroupId));
-      if (o.replicationGroupId !== undefined && groups.length === 0) throw new Error(`ReplicationGroupNotFoundFault: ReplicationGroup ${o.replicationGroupId} not found.`);
-      const shapes = groups.map(replicationGroupShape);
-      print(o.output!, { ReplicationGroups: shapes }, shapes.map(rgRow), RG_COLUMNS);
+      print(o.output, describeReplicationGroups(await state(o), { replicationGroupId: o.replicationGroupId }), replicationGroupsTable);
     });
 
   verb(program, 'describe-cache-clusters', 'DescribeCacheClusters')
     .option('--cache-cluster-id <id>')
     .option('--show-cache-node-info', 'include CacheNodes with their endpoints')
     .action(async (o: Common & { cacheClusterId?: string; showCacheNodeInfo?: boolean }) => {
-      const clusters = allClusters(await state(o), o.cacheClusterId, o.showCacheNodeInfo === true);
-      if (o.cacheClusterId !== undefined && clusters.length === 0) throw new Error(`CacheClusterNotFoundFault: CacheCluster ${o.cacheClusterId} not found.`);
-      print(o.output!, { CacheClusters: clusters }, clusters.map((c) => ({
-        CacheClusterId: c.CacheClusterId,
-        Status: c.CacheClusterStatus,
-        ReplicationGroupId: c.ReplicationGroupId,
-        AZ: c.PreferredAvailabilityZone,
-        Parameters: c.CacheParameterGroup.ParameterApplyStatus,
-        Endpoint: 'CacheNodes' in c && c.CacheNodes ? `${c.CacheNodes[0].Endpoint?.Address}:${c.CacheNodes[0].Endpoint?.Port}` : undefined,
-      })), ['CacheClusterId', 'Status', 'ReplicationGroupId', 'AZ', 'Parameters', ...(o.showCacheNodeInfo ? ['Endpoint'] : [])]);
+      const r = describeCacheClusters(await state(o), { cacheClusterId: o.cacheClusterId, showCacheNodeInfo: o.showCacheNodeInfo === true });
+      print(o.output, r, cacheClustersTable);
     });
 
   verb(program, 'test-failover', 'TestFailover')
@@ -181,9 +163,9 @@ export function registerControlCommands(program: Command): void {
     .requiredOption('--cache-cluster-id <id>')
     .option('--cache-node-ids-to-reboot <ids...>', 'cache node ids (0001)')
     .action(async (o: Common & { cacheClusterId: string }) => {
-      const r = await op<{ group: DeployedReplicationGroup }>(o, 'reboot-cache-cluster', { cacheClusterId: o.cacheClusterId });
-      const [c] = allClusters({ replicationGroups: { [r.group.replicationGroupId]: r.group } } as unknown as DeployedState, o.cacheClusterId, false);
-      print(o.output!, { CacheCluster: c }, [{ CacheClusterId: c.CacheClusterId, Status: c.CacheClusterStatus, Parameters: c.CacheParameterGroup.ParameterApplyStatus }], ['CacheClusterId', 'Status', 'Parameters']);
+      const r = await op<{ group: DeployedReplicationGroup; node: DeployedNode; state: DeployedState }>(o, 'reboot-cache-cluster', { cacheClusterId: o.cacheClusterId });
+      const shape = apiCacheCluster(r.state, r.group, r.node, false);
+      print(o.output, { CacheCluster: shape }, (x) => cacheClustersTable({ CacheClusters: [x.CacheCluster] }));
     });
 
   verb(program, 'create-snapshot', 'CreateSnapshot')
@@ -197,13 +179,11 @@ export function registerControlCommands(program: Command): void {
   verb(program, 'describe-snapshots', 'DescribeSnapshots')
     .option('--replication-group-id <id>')
     .option('--snapshot-name <name>')
-    .option('--snapshot-source <source>', 'manual or automated')
-    .action(async (o: Common & { replicationGroupId?: string; snapshotName?: string; snapshotSource?: string }) => {
-      const snaps = (await state(o)).snapshots.filter((s) => [undefined, s.replicationGroupId].includes(o.replicationGroupId)
-        && [undefined, s.snapshotName].includes(o.snapshotName) && [undefined, s.snapshotSource as string].includes(o.snapshotSource));
-      if (o.snapshotName !== undefined && snaps.length === 0) throw new Error(`SnapshotNotFoundFault: Snapshot ${o.snapshotName} not found.`);
-      const shapes = snaps.map(snapshotShape);
-      print(o.output!, { Snapshots: shapes }, shapes.map(snapRow), SNAP_COLUMNS);
+    .option('--snapshot-source <source>', 'manual, automated or system')
+    .action(async (o: Common & { replicationGroupId?: string; snapshotName?: string; snapshotSource?: 'manual' | 'automated' | 'system' }) => {
+      const { replicationGroupId, snapshotName, snapshotSource } = o;
+      const r = describeSnapshots(await state(o), { replicationGroupId, snapshotName, snapshotSource });
+      print(o.output, r, snapshotsTable);
     });
 
   verb(program, 'copy-snapshot', 'CopySnapshot (a target bucket is a local folder)')
@@ -228,43 +208,23 @@ export function registerControlCommands(program: Command): void {
     .option('--end-time <iso>')
     .option('--max-records <n>', '20-100 (default 100)')
     .action(async (o: EventFlags) => {
-      const start = o.startTime ? Date.parse(o.startTime) : Date.now() - Number(o.duration ?? 60) * 60000;
-      const end = o.endTime ? Date.parse(o.endTime) : Infinity;
-      const events = (await state(o)).events
-        .filter((e) => [undefined, e.sourceIdentifier].includes(o.sourceIdentifier) && [undefined, e.sourceType as string].includes(o.sourceType))
-        .filter((e) => Date.parse(e.date) >= start && Date.parse(e.date) <= end)
-        .reverse()
-        .slice(0, Number(o.maxRecords ?? 100))
-        .map(eventShape);
-      print(o.output!, { Events: events }, events, ['Date', 'SourceType', 'SourceIdentifier', 'Message']);
+      const r = describeEvents(await state(o), {
+        sourceIdentifier: o.sourceIdentifier,
+        sourceType: o.sourceType,
+        startTime: o.startTime,
+        endTime: o.endTime,
+        duration: o.duration !== undefined ? Number(o.duration) : undefined,
+        maxRecords: o.maxRecords !== undefined ? Number(o.maxRecords) : undefined,
+      });
+      print(o.output, r, eventsTable);
     });
 
   verb(program, 'describe-cache-parameters', 'DescribeCacheParameters')
     .requiredOption('--cache-parameter-group-name <name>')
     .option('--source <source>', 'user, system or engine-default')
     .action(async (o: Common & { cacheParameterGroupName: string; source?: string }) => {
-      const s = await state(o);
-      const name = o.cacheParameterGroupName;
-      const custom = s.parameterGroups[name];
-      const family = custom?.family ?? /^default\.(.+?)(\.cluster\.on)?$/.exec(name)?.[1];
-      const { familyParameters } = await import('#model/parameters/index');
-      const defs = family !== undefined ? familyParameters(family) : undefined;
-      if (!defs) throw new Error(`CacheParameterGroupNotFoundFault: CacheParameterGroup ${name} not found.`);
-      const params = [...defs.values()].map((d) => {
-        const set = custom?.parameters[d.name];
-        return {
-          ParameterName: d.name,
-          ParameterValue: set ?? d.default,
-          Description: d.description,
-          Source: set !== undefined ? 'user' : 'system',
-          DataType: d.type,
-          AllowedValues: d.allowedValues?.join(',') ?? (d.min !== undefined || d.max !== undefined ? `${d.min ?? ''}-${d.max ?? ''}` : undefined),
-          IsModifiable: d.modifiable,
-          MinimumEngineVersion: d.since ?? '',
-          ChangeType: isDynamic(d.name) ? 'immediate' : 'requires-reboot',
-        };
-      }).filter((p) => o.source === undefined || p.Source === o.source || (o.source === 'engine-default' && p.Source === 'system'));
-      print(o.output!, { Parameters: params }, params, ['ParameterName', 'ParameterValue', 'Source', 'ChangeType', 'IsModifiable']);
+      const r = describeCacheParameters(await state(o), { cacheParameterGroupName: o.cacheParameterGroupName, source: o.source });
+      print(o.output, r, parametersTable);
     });
 
   verb(program, 'modify-cache-parameter-group', 'ModifyCacheParameterGroup')
@@ -278,23 +238,20 @@ export function registerControlCommands(program: Command): void {
         values[m[1]] = m[2];
       }
       const r = await op<{ CacheParameterGroupName: string }>(o, 'modify-cache-parameter-group', { cacheParameterGroupName: o.cacheParameterGroupName, parameterNameValues: values });
-      print(o.output!, r, [r], ['CacheParameterGroupName']);
+      print(o.output, r, (x) => x.CacheParameterGroupName);
     });
 
   verb(program, 'describe-users', 'DescribeUsers')
     .option('--user-id <id>')
-    .action(async (o: Common & { userId?: string }) => {
-      const users = Object.values((await state(o)).users).filter((u) => o.userId === undefined || u.userId === o.userId).map(userShape);
-      print(o.output!, { Users: users }, users.map((u) => ({ ...u, UserGroupIds: u.UserGroupIds.join(','), Authentication: u.Authentication.Type })),
-        ['UserId', 'UserName', 'Status', 'Engine', 'Authentication', 'UserGroupIds', 'AccessString']);
+    .option('--engine <engine>')
+    .action(async (o: Common & { userId?: string; engine?: string }) => {
+      print(o.output, describeUsers(await state(o), { userId: o.userId, engine: o.engine }), usersTable);
     });
 
   verb(program, 'describe-user-groups', 'DescribeUserGroups')
     .option('--user-group-id <id>')
     .action(async (o: Common & { userGroupId?: string }) => {
-      const groups = Object.values((await state(o)).userGroups).filter((g) => [undefined, g.userGroupId].includes(o.userGroupId)).map(userGroupShape);
-      print(o.output!, { UserGroups: groups }, groups.map((g) => ({ ...g, UserIds: g.UserIds.join(','), ReplicationGroups: g.ReplicationGroups.join(',') })),
-        ['UserGroupId', 'Status', 'Engine', 'UserIds', 'ReplicationGroups']);
+      print(o.output, describeUserGroups(await state(o), { userGroupId: o.userGroupId }), userGroupsTable);
     });
 
   program

@@ -5,6 +5,7 @@
  */
 import { ControlClient } from './client';
 import type { DeployedState, Plan } from '../plan/types';
+import { formatProblems } from '../spec/format-problems';
 import type { DeploymentSpec, Problem, ReadSpecOptions } from '../spec/model';
 import { readSpec } from '../spec/read';
 import { validateSpec } from '../spec/validate';
@@ -22,40 +23,30 @@ export interface DeployOptions {
 
 const out = (s: string) => process.stdout.write(s + '\n');
 
-/** Every error of the spec (reading problems + validation), or [] when it can be deployed. */
+/** Every error of the spec (reading problems + the constructs' rules), plus what the local deploy cannot run yet. */
 export function specProblems(spec: DeploymentSpec): Problem[] {
-  let problems: Problem[];
-  try {
-    problems = validateSpec(spec);
-  } catch (e) {
-    if (!/not implemented/.test((e as Error).message)) throw e;
-    problems = spec.problems;
-  }
   const cme = spec.replicationGroups.filter((g) => g.clusterMode === 'enabled' || g.numNodeGroups > 1);
-  const extra: Problem[] = cme.map((g) => ({
+  const local: Problem[] = cme.map((g) => ({
     logicalId: g.origin.logicalId,
     resourceType: g.origin.type,
     constructPath: g.origin.constructPath,
     property: 'ClusterMode',
     rule: 'LOCAL-CME',
     message: `replication group ${g.replicationGroupId} has cluster mode enabled, which the local deploy does not run yet`,
-    fix: 'deploy a cluster-mode-disabled group (or wait for cluster mode support)',
+    fix: 'deploy a cluster-mode-disabled group (cluster mode is the next step of the control plane)',
     severity: 'error',
   }));
-  return [...problems, ...extra].filter((p) => p.severity === 'error');
-}
-
-export function formatProblem(p: Problem): string {
-  const where = [p.logicalId && `${p.logicalId}${p.resourceType ? ` (${p.resourceType})` : ''}`, p.constructPath, p.property].filter(Boolean).join(' ');
-  return `  ✗ [${p.rule}] ${where ? where + ': ' : ''}${p.message}\n      fix: ${p.fix}`;
+  return [...validateSpec(spec), ...local].filter((p) => p.severity === 'error');
 }
 
 export function readAndValidate(specPath: string, o: DeployOptions): DeploymentSpec {
-  const options: ReadSpecOptions = { stackName: o.stack, parameters: o.parameters, secrets: o.secrets, topicSinks: o.topicSinks };
+  // Secrets the template generates keep the values of the last deploy (the state file is only read here).
+  const generatedSecrets = new StateDir(o.stateDir).load().control?.generatedSecrets;
+  const options: ReadSpecOptions = { stackName: o.stack, parameters: o.parameters, secrets: o.secrets, topicSinks: o.topicSinks, generatedSecrets };
   const spec = readSpec(specPath, options);
   const problems = specProblems(spec);
   if (problems.length > 0) {
-    throw new Error(`the spec has ${problems.length} problem(s); nothing was deployed:\n${problems.map(formatProblem).join('\n')}`);
+    throw new Error(`the spec has ${problems.length} problem(s); nothing was deployed:\n${formatProblems(problems)}`);
   }
   return spec;
 }

@@ -5,6 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { ApiError } from '../api/errors';
+import { EventDraft, events, notificationBody } from '../api/event-messages';
 import { EndpointProxy } from '../endpoints/proxy';
 import { deliver, trim } from '../events/events';
 import { LocalHost, allocateAddress, endpointAddresses, hostAddresses, sleep } from '../hosts/local';
@@ -13,17 +15,12 @@ import { AdminConnection, AdminTarget, adminCall, parseInfo } from '../nodes/adm
 import { knownCommands } from '../nodes/engine-probe';
 import { nodeConfig } from '../nodes/node-config';
 import { BUNDLED_DIRECTIVES, isDynamic, parameterDirectives } from '../nodes/parameters';
-import type { EventSourceType } from '../plan/types';
 import type { ReplicationGroupDesired, UserDesired } from '../spec/model';
 import { StateDir } from '../state/store';
 import { Address, Group, Node, NodePhase, State, control, members, setPhase, shard } from '../state/types';
 import { LocalCa } from '../tls/ca';
 
-export class ApiError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
-  }
-}
+export { ApiError } from '../api/errors';
 
 const now = () => new Date().toISOString();
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
@@ -74,15 +71,16 @@ export class ControlPlane {
   }
 
   /** Records an event (DescribeEvents) and, when it is a notification, delivers it to the group's topic sink. */
-  event(sourceType: EventSourceType, sourceIdentifier: string, message: string, notification?: string): void {
+  emit(e: EventDraft): void {
     const date = now();
-    this.state.events.push({ sourceType, sourceIdentifier, message, date, notification });
-    const group = sourceType === 'replication-group' ? this.state.replicationGroups[sourceIdentifier] : this.groupOfNode(sourceIdentifier);
+    this.state.events.push({ ...e, date });
+    const group = e.sourceType === 'replication-group' ? this.state.replicationGroups[e.sourceIdentifier] : this.groupOfNode(e.sourceIdentifier);
     const topic = group?.spec.notificationTopicArn;
-    if (notification && topic) {
+    const body = notificationBody(e);
+    if (body && topic) {
       const sink = control(this.state).topicSinks[topic] ?? path.join(this.dir.root, 'events', `${topic.split(':').pop()}.jsonl`);
       try {
-        deliver(sink, topic, { event: notification, resource: sourceIdentifier }, date);
+        deliver(sink, topic, e.notification!, body, date);
       } catch {
         /* a broken sink does not stop the control plane */
       }
@@ -143,10 +141,10 @@ export class ControlPlane {
     const users: UserDesired[] = [];
     for (const ugId of spec.userGroupIds) {
       const ug = this.state.userGroups[ugId];
-      if (!ug) throw new ApiError('UserGroupNotFoundFault', `User group ${ugId} not found.`);
+      if (!ug) throw new ApiError('UserGroupNotFound', `User group ${ugId} not found.`);
       for (const uid of ug.spec.userIds) {
         const u = this.state.users[uid];
-        if (!u) throw new ApiError('UserNotFoundFault', `User ${uid} not found.`);
+        if (!u) throw new ApiError('UserNotFound', `User ${uid} not found.`);
         users.push(u.spec);
       }
     }
@@ -168,7 +166,7 @@ export class ControlPlane {
     const dir = this.nodeDir(node);
     const ng = shard(group);
     const tls = group.spec.transitEncryption
-      ? this.ca.issue(dir, node.cacheClusterId, [node.endpoint.address, ng.primaryEndpoint!.address, ng.readerEndpoint!.address, '127.0.0.1', 'localhost'])
+      ? await this.ca.issue(dir, node.cacheClusterId, [node.endpoint.address, ng.primaryEndpoint!.address, ng.readerEndpoint!.address, '127.0.0.1', 'localhost'])
       : undefined;
     const config = nodeConfig({
       address: node.endpoint.address,
@@ -347,22 +345,22 @@ export class ControlPlane {
       await this.launch(group, primary);
       await this.waitReady(group, primary);
       setPhase(primary, 'available');
-      this.event('cache-cluster', primary.cacheClusterId, 'Cache cluster created', 'ElastiCache:CacheClusterProvisioningComplete');
+      this.emit(events.cacheClusterProvisioned(primary.cacheClusterId));
       const replicas: Node[] = [];
       for (let i = 0; i < replicaCount(spec); i++) replicas.push(await this.addNode(group, 'replica'));
       await Promise.all(replicas.map((r) => this.launch(group, r)));
       await Promise.all(replicas.map(async (r) => {
         await this.waitReady(group, r);
         setPhase(r, 'available');
-        this.event('cache-cluster', r.cacheClusterId, 'Cache cluster created', 'ElastiCache:CacheClusterProvisioningComplete');
+        this.emit(events.cacheClusterProvisioned(r.cacheClusterId));
       }));
       group.status = 'available';
       shard(group).status = 'available';
-      this.event('replication-group', id, 'Replication group created', 'ElastiCache:CreateReplicationGroupComplete');
+      this.emit(events.replicationGroupCreated(id));
       return group;
     } catch (e) {
       group.status = 'create-failed';
-      this.event('replication-group', id, `Failed to create replication group: ${(e as Error).message.split('\n')[0]}`);
+      this.emit({ sourceType: 'replication-group', sourceIdentifier: id, message: `Failed to create replication group ${id}: ${(e as Error).message.split('\n')[0]}` });
       throw e;
     }
   }
@@ -376,7 +374,7 @@ export class ControlPlane {
     ng.members = ng.members.filter((n) => n !== node);
     fs.rmSync(this.nodeDir(node), { recursive: true, force: true });
     this.failed.delete(node.cacheClusterId);
-    this.event('cache-cluster', node.cacheClusterId, 'Cache cluster deleted', 'ElastiCache:DeleteCacheClusterComplete');
+    this.emit(events.cacheClusterDeleted(node.cacheClusterId));
   }
 
   async setReplicaCount(group: Group, count: number): Promise<void> {
@@ -386,27 +384,28 @@ export class ControlPlane {
     shard(group).status = 'modifying';
     this.save();
     const id = group.replicationGroupId;
-    const increasing = count > current().length;
-    if (increasing) this.event('replication-group', id, `Increase replica count started for replication group ${id}`, 'ElastiCache:ReplicationGroupIncreaseReplicaCountStarted');
     try {
       while (current().length < count) {
         const r = await this.addNode(group, 'replica');
+        this.emit(events.increaseReplicaCountStarted(id, r.cacheClusterId));
         await this.launch(group, r);
         await this.waitReady(group, r);
         setPhase(r, 'available');
-        this.event('cache-cluster', r.cacheClusterId, `Added cache node 0001 in availability zone ${r.availabilityZone}`, 'ElastiCache:AddCacheNodeComplete');
+        this.emit(events.cacheNodeAdded(r.cacheClusterId, r.cacheNodeId, r.availabilityZone));
+        this.emit(events.increaseReplicaCountFinished(id, r.cacheClusterId));
       }
       // Remove replicas that are down first, then the newest.
       while (current().length > count) {
         const replicas = current();
-        await this.removeNode(group, replicas.find((n) => !this.isUp(n)) ?? replicas[replicas.length - 1]);
+        const gone = replicas.find((n) => !this.isUp(n)) ?? replicas[replicas.length - 1];
+        await this.removeNode(group, gone);
+        this.emit(events.decreaseReplicaCountFinished(id, gone.cacheClusterId));
       }
     } finally {
       group.status = 'available';
       shard(group).status = 'available';
       this.save();
     }
-    if (increasing) this.event('replication-group', id, `Increase replica count finished for replication group ${id}`, 'ElastiCache:ReplicationGroupIncreaseReplicaCountFinished');
   }
 
   async deleteGroup(group: Group, finalSnapshot?: (g: Group) => Promise<void>): Promise<void> {
@@ -421,7 +420,7 @@ export class ControlPlane {
     }));
     delete this.state.replicationGroups[group.replicationGroupId];
     delete control(this.state).lastAutoSnapshotDay[group.replicationGroupId];
-    this.event('replication-group', group.replicationGroupId, 'Replication group deleted');
+    this.emit(events.replicationGroupDeleted(group.replicationGroupId));
   }
 
   /** Pushes users / auth changes to running nodes: rewrite the aclfile, ACL LOAD. */
@@ -448,8 +447,7 @@ export class ControlPlane {
         }
       }
     }
-    this.event('cache-cluster', this.primaryOf(group)?.cacheClusterId ?? group.replicationGroupId,
-      `Cache parameter group ${group.spec.parameterGroupName ?? 'default'} applied: ${Object.keys(changed).join(', ')}`, 'ElastiCache:CacheClusterParametersChanged');
+    for (const n of members(group)) this.emit(events.cacheClusterParametersChanged(n.cacheClusterId, group.spec.parameterGroupName ?? 'default'));
   }
 
   /** Restarts a node with its current role (static parameters then apply). */
@@ -463,7 +461,7 @@ export class ControlPlane {
       await this.launch(group, node);
       await this.waitReady(group, node);
       setPhase(node, 'available');
-      this.event('cache-cluster', node.cacheClusterId, 'Cache node 0001 restarted', 'ElastiCache:CacheNodesRebooted');
+      this.emit(events.cacheNodeRestarted(node.cacheClusterId, node.cacheNodeId));
     } finally {
       this.busy.delete(node.cacheClusterId);
     }

@@ -4,6 +4,7 @@
  */
 import { applySpec, refreshLinks } from './apply';
 import { ApiError, ControlPlane } from './control-plane';
+import { events } from '../api/event-messages';
 import { failover } from '../health/monitor';
 import { copySnapshot, createSnapshot, deleteSnapshot } from '../snapshots/snapshots';
 import type { DeploymentSpec } from '../spec/model';
@@ -14,7 +15,7 @@ type Input = Record<string, unknown>;
 function str(input: Input, key: string, required = true): string {
   const v = input[key];
   if (v === undefined || v === null || v === '') {
-    if (required) throw new ApiError('InvalidParameterValueException', `The parameter ${key} must be provided.`);
+    if (required) throw new ApiError('InvalidParameterValue', `The parameter ${key} must be provided.`);
     return '';
   }
   return String(v);
@@ -34,7 +35,7 @@ function availableGroup(cp: ControlPlane, id: string): Group {
 
 function nodeOf(cp: ControlPlane, id: string): { group: Group; node: Node } {
   const group = cp.groupOfNode(id);
-  if (!group) throw new ApiError('CacheClusterNotFoundFault', `CacheCluster ${id} not found.`);
+  if (!group) throw new ApiError('CacheClusterNotFound', `CacheCluster ${id} not found.`);
   return { group, node: members(group).find((n) => n.cacheClusterId === id)! };
 }
 
@@ -78,7 +79,7 @@ export async function runOp(cp: ControlPlane, op: string, input: Input): Promise
         if (!g.spec.automaticFailover || !primary || !cp.replicasOf(g).some((n) => cp.isUp(n))) {
           throw new ApiError('TestFailoverNotAvailableFault', `Test failover is not available for replication group ${g.replicationGroupId}.`);
         }
-        cp.event('replication-group', g.replicationGroupId, `Test Failover API called for node group ${ng}`);
+        cp.emit(events.testFailoverCalled(g.replicationGroupId, ng));
         g.status = 'modifying';
         cp.busy.add(primary.cacheClusterId);
         try {
@@ -96,11 +97,11 @@ export async function runOp(cp: ControlPlane, op: string, input: Input): Promise
         const g = availableGroup(cp, str(input, 'replicationGroupId'));
         const n = Number(str(input, 'newReplicaCount'));
         const current = cp.replicasOf(g).length;
-        if (!Number.isInteger(n) || n < 0 || n > 5) throw new ApiError('InvalidParameterValueException', 'NewReplicaCount must be between 0 and 5.');
+        if (!Number.isInteger(n) || n < 0 || n > 5) throw new ApiError('InvalidParameterValue', 'NewReplicaCount must be between 0 and 5.');
         if (op === 'increase-replica-count' ? n <= current : n >= current) {
-          throw new ApiError('InvalidParameterValueException', `NewReplicaCount ${n} must be ${op === 'increase-replica-count' ? 'greater' : 'less'} than the current count ${current}.`);
+          throw new ApiError('InvalidParameterValue', `NewReplicaCount ${n} must be ${op === 'increase-replica-count' ? 'greater' : 'less'} than the current count ${current}.`);
         }
-        if (n === 0 && g.spec.automaticFailover) throw new ApiError('InvalidParameterCombinationException', 'Automatic failover requires at least one replica.');
+        if (n === 0 && g.spec.automaticFailover) throw new ApiError('InvalidParameterCombination', 'Automatic failover requires at least one replica.');
         await cp.setReplicaCount(g, n);
         return g;
       });
@@ -110,7 +111,7 @@ export async function runOp(cp: ControlPlane, op: string, input: Input): Promise
         const { group, node } = nodeOf(cp, id);
         if (!cp.isUp(node)) throw new ApiError('InvalidCacheClusterStateFault', `Cache cluster ${id} is not available.`);
         await cp.reboot(group, node);
-        return { group, node };
+        return { group, node, state: cp.state };
       });
     case 'create-snapshot':
       return cp.serialize(async () => {
@@ -132,12 +133,12 @@ export async function runOp(cp: ControlPlane, op: string, input: Input): Promise
       return cp.serialize(async () => {
         const name = str(input, 'cacheParameterGroupName');
         const pg = cp.state.parameterGroups[name];
-        if (!pg) throw new ApiError('CacheParameterGroupNotFoundFault', `CacheParameterGroup ${name} not found.`);
-        if (name.startsWith('default.')) throw new ApiError('InvalidParameterValueException', 'Default parameter groups cannot be modified.');
+        if (!pg) throw new ApiError('CacheParameterGroupNotFound', `CacheParameterGroup ${name} not found.`);
+        if (name.startsWith('default.')) throw new ApiError('InvalidParameterValue', 'Default parameter groups cannot be modified.');
         const values = input.parameterNameValues as Record<string, string>;
-        if (Object.keys(values).length > 20) throw new ApiError('InvalidParameterValueException', 'At most 20 parameters can be modified at once.');
+        if (Object.keys(values).length > 20) throw new ApiError('InvalidParameterValue', 'At most 20 parameters can be modified at once.');
         pg.parameters = { ...pg.parameters, ...values };
-        cp.event('cache-parameter-group', name, `Updated parameter group ${name}`);
+        cp.emit(events.parameterGroupModified(name, Object.keys(values)));
         for (const g of Object.values(cp.state.replicationGroups)) {
           if (g.spec.parameterGroupName === name) await cp.applyParameters(g, values);
         }

@@ -9,19 +9,13 @@ import type { DeployedEvent } from '../plan/types';
 /** DescribeEvents keeps 14 days of events; locally we keep the newest ones up to a count. */
 export const MAX_EVENTS = 5000;
 
-export interface Notification {
-  /** SNS event name, e.g. `ElastiCache:FailoverComplete`. */
-  readonly event: string;
-  /** The resource it is about (cache cluster or replication group id). */
-  readonly resource: string;
-}
-
-export function deliver(sink: string, topicArn: string, n: Notification, date: string): void {
+/** Delivers one notification (`message` is the body ElastiCache publishes) as an SNS envelope. */
+export function deliver(sink: string, topicArn: string, event: string, message: Record<string, string>, date: string): void {
   const body = JSON.stringify({
     Type: 'Notification',
     TopicArn: topicArn,
-    Subject: `ElastiCache: ${n.event.replace(/^ElastiCache:/, '')}`,
-    Message: JSON.stringify({ [n.event]: n.resource }),
+    Subject: `ElastiCache: ${event.replace(/^ElastiCache:/, '')}`,
+    Message: JSON.stringify(message),
     Timestamp: date,
   });
   if (/^https?:\/\//.test(sink)) {

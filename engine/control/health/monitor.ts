@@ -5,6 +5,7 @@
  * offset is promoted, the others re-pointed, the primary endpoint follows); a failed node is then
  * replaced in place and resyncs as a replica.
  */
+import { events } from '../api/event-messages';
 import { ControlPlane } from '../daemon/control-plane';
 import { sleep } from '../hosts/local';
 import { AdminConnection } from '../nodes/admin-client';
@@ -130,7 +131,7 @@ export class HealthMonitor {
 export async function failover(cp: ControlPlane, group: Group, oldPrimary: Node, why: 'failed' | 'test'): Promise<Node | undefined> {
   const candidates = cp.replicasOf(group).filter((n) => cp.isUp(n));
   if (candidates.length === 0) {
-    cp.event('replication-group', group.replicationGroupId, 'Failover not possible for node group 0001: no available replica');
+    cp.emit({ sourceType: 'replication-group', sourceIdentifier: group.replicationGroupId, message: 'Failover not possible for node group 0001: no available replica' });
     return undefined;
   }
   // The most up-to-date replica: highest replication offset it has processed.
@@ -153,9 +154,8 @@ export async function failover(cp: ControlPlane, group: Group, oldPrimary: Node,
   const to = [next.endpoint.address, String(next.endpoint.port)];
   await Promise.all(cp.replicasOf(group).filter((r) => r !== oldPrimary && cp.isUp(r))
     .map((r) => cp.call(group, r, ['REPLICAOF', ...to]).catch(() => undefined)));
-  const message = `Failover from primary node ${oldPrimary.cacheClusterId} to replica node ${next.cacheClusterId} completed`;
-  cp.event('cache-cluster', next.cacheClusterId, message, 'ElastiCache:FailoverComplete');
-  cp.event('replication-group', group.replicationGroupId, message);
+  cp.emit(events.failoverCompleted(next.cacheClusterId, oldPrimary.cacheClusterId, next.cacheClusterId));
+  cp.emit(events.failoverCompletedForGroup(group.replicationGroupId, oldPrimary.cacheClusterId, next.cacheClusterId));
   if (why === 'test' && cp.isUp(oldPrimary)) {
     await cp.call(group, oldPrimary, ['REPLICAOF', ...to]);
     cp.repointEndpoints(group);
@@ -179,7 +179,7 @@ export async function replaceNode(cp: ControlPlane, group: Group, node: Node): P
     return; // wait for a primary to sync from
   }
   const id = node.cacheClusterId;
-  cp.event('cache-cluster', id, 'Recovering cache nodes 0001', 'ElastiCache:CacheNodeReplaceStarted');
+  cp.emit(events.recoveringCacheNodes(id, [node.cacheNodeId]));
   setPhase(node, 'rebooting');
   cp.save();
   if (node.pid !== undefined) {
@@ -195,7 +195,7 @@ export async function replaceNode(cp: ControlPlane, group: Group, node: Node): P
     cp.failed.delete(id);
     setPhase(node, 'available');
     cp.repointEndpoints(group);
-    cp.event('cache-cluster', id, 'Finished recovery for cache nodes 0001', 'ElastiCache:CacheNodeReplaceComplete');
+    cp.emit(events.finishedRecovery(id, [node.cacheNodeId]));
   } catch (e) {
     cp.failed.add(id);
     cp.save();

@@ -229,6 +229,8 @@ export interface ControlBookkeeping {
   readonly topicSinks: Record<string, string>;
   /** Replication group id → UTC day (yyyy-mm-dd) of its last automatic snapshot. */
   readonly lastAutoSnapshotDay: Record<string, string>;
+  /** Secrets the template generates (by logical id), kept so a redeploy reads the same values. */
+  readonly generatedSecrets?: Record<string, string>;
 }
 
 /** An empty state (nothing deployed yet). */

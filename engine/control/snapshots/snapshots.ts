@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { events } from '../api/event-messages';
 import { ApiError, ControlPlane } from '../daemon/control-plane';
 import { sleep } from '../hosts/local';
 import { Group, Snapshot, control, members } from '../state/types';
@@ -22,7 +23,7 @@ export function bucketDir(cp: ControlPlane, bucket: string): string {
 export function rdbFromArn(cp: ControlPlane, arn: string): string {
   const m = /^arn:aws[\w-]*:s3:::([^/]+)\/(.+)$/.exec(arn);
   const file = m ? path.join(bucketDir(cp, m[1]), m[2]) : path.resolve(arn);
-  if (!fs.existsSync(file)) throw new ApiError('InvalidParameterValueException', `No RDB file for ${arn} (looked for ${file})`);
+  if (!fs.existsSync(file)) throw new ApiError('InvalidParameterValue', `No RDB file for ${arn} (looked for ${file})`);
   return file;
 }
 
@@ -91,11 +92,11 @@ export async function createSnapshot(cp: ControlPlane, group: Group, name: strin
       file,
     });
     snap.snapshotStatus = 'available';
-    cp.event('cache-cluster', node.cacheClusterId, `Snapshot succeeded for snapshot with ID '${name}' of replication group with ID '${group.replicationGroupId}'`, 'ElastiCache:SnapshotComplete');
+    cp.emit(events.snapshotSucceeded(group.replicationGroupId, name));
     return snap;
   } catch (e) {
     cp.state.snapshots = cp.state.snapshots.filter((s) => s !== snap);
-    cp.event('cache-cluster', node.cacheClusterId, `Snapshot failed for snapshot with ID '${name}': ${(e as Error).message}`, 'ElastiCache:SnapshotFailed');
+    cp.emit(events.snapshotFailed(group.replicationGroupId, name, (e as Error).message));
     throw new ApiError('SnapshotFeatureNotSupportedFault', `Snapshot ${name} failed: ${(e as Error).message}`);
   } finally {
     group.status = before === 'snapshotting' ? 'available' : before;

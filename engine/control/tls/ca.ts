@@ -16,11 +16,26 @@ export interface CertFiles {
   readonly ca: string;
 }
 
-function newKeyPair(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; pem: string } {
-  const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+type KeyPair = { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; pem: string };
+
+function toForge(pem: string): KeyPair {
   const fk = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
   return { privateKey: fk, publicKey: forge.pki.setRsaPublicKey(fk.n, fk.e), pem };
+}
+
+function newKeyPairSync(): KeyPair {
+  const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return toForge(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
+}
+
+/** Off the event loop: the control plane's endpoint proxies share it. */
+function newKeyPair(): Promise<KeyPair> {
+  return new Promise((resolve, reject) => {
+    crypto.generateKeyPair('rsa', { modulusLength: 2048 }, (err, _pub, privateKey) => {
+      if (err) reject(err);
+      else resolve(toForge(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()));
+    });
+  });
 }
 
 function serial(): string {
@@ -37,7 +52,7 @@ export class LocalCa {
   ensure(): void {
     if (fs.existsSync(this.caFile) && fs.existsSync(this.caKeyFile)) return;
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const keys = newKeyPair();
+    const keys = newKeyPairSync();
     const cert = forge.pki.createCertificate();
     cert.publicKey = keys.publicKey;
     cert.serialNumber = serial();
@@ -56,12 +71,24 @@ export class LocalCa {
     writeFileAtomic(this.caFile, forge.pki.certificateToPem(cert));
   }
 
-  /** Issues a server certificate for `names` (IP addresses or DNS names) into `dir`. */
-  issue(dir: string, commonName: string, names: readonly string[]): CertFiles {
+  /**
+   * A server certificate for `names` (IP addresses or DNS names) in `dir`: the one already there
+   * when it was issued for the same names (a node replaced in place keeps its certificate), else
+   * a new one.
+   */
+  async issue(dir: string, commonName: string, names: readonly string[]): Promise<CertFiles> {
     this.ensure();
+    const files = { cert: path.join(dir, 'node.crt'), key: path.join(dir, 'node.key'), ca: this.caFile };
+    const namesFile = path.join(dir, 'node.names');
+    const wanted = [...new Set(names)].sort().join(',');
+    try {
+      if (fs.readFileSync(namesFile, 'utf8') === wanted && fs.existsSync(files.cert) && fs.existsSync(files.key)) return files;
+    } catch {
+      /* not issued yet */
+    }
+    const keys = await newKeyPair();
     const caCert = forge.pki.certificateFromPem(fs.readFileSync(this.caFile, 'utf8'));
     const caKey = forge.pki.privateKeyFromPem(fs.readFileSync(this.caKeyFile, 'utf8'));
-    const keys = newKeyPair();
     const cert = forge.pki.createCertificate();
     cert.publicKey = keys.publicKey;
     cert.serialNumber = serial();
@@ -78,9 +105,9 @@ export class LocalCa {
     ]);
     cert.sign(caKey, forge.md.sha256.create());
     fs.mkdirSync(dir, { recursive: true });
-    const files = { cert: path.join(dir, 'node.crt'), key: path.join(dir, 'node.key'), ca: this.caFile };
     writeFileAtomic(files.key, keys.pem, 0o600);
     writeFileAtomic(files.cert, forge.pki.certificateToPem(cert));
+    writeFileAtomic(namesFile, wanted);
     return files;
   }
 }
