@@ -129,9 +129,10 @@ maybe('redeploy, parameters, users, snapshots and restore', () => {
     await app.set('app:1', 'one');
     await expect(app.set('other:1', 'x')).rejects.toThrow(/NOPERM/);
     await expect(app.call('CONFIG', 'SET', 'maxmemory-policy', 'noeviction')).rejects.toThrow(/NOPERM/);
-    const anonymous = new Redis({ host: t.primary.host, port: t.primary.port, tls: { ca }, lazyConnect: true });
+    // No user given: the default user, which the user group turned off.
+    const anonymous = new Redis({ host: t.primary.host, port: t.primary.port, tls: { ca }, enableReadyCheck: false, retryStrategy: () => null });
+    anonymous.on('error', () => undefined);
     clients.push(anonymous);
-    await anonymous.connect().catch(() => undefined);
     await expect(anonymous.get('app:1')).rejects.toThrow(/NOAUTH|WRONGPASS|NOPERM/);
     const reader = createClient({ socket: { host: t.reader.host, port: t.reader.port, tls: true, ca }, username: 'app', password: APP_PASSWORD });
     reader.on('error', () => undefined);

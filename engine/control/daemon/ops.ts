@@ -110,6 +110,16 @@ export async function runOp(cp: ControlPlane, op: string, input: Input): Promise
         const id = str(input, 'cacheClusterId');
         const { group, node } = nodeOf(cp, id);
         if (!cp.isUp(node)) throw new ApiError('InvalidCacheClusterStateFault', `Cache cluster ${id} is not available.`);
+        // Nodes keep their data in memory only: a primary with a replica hands its role over first,
+        // so the reboot loses nothing (it comes back as a replica and resyncs).
+        if (node.role === 'primary' && group.spec.automaticFailover && cp.replicasOf(group).some((n) => cp.isUp(n))) {
+          cp.busy.add(node.cacheClusterId);
+          try {
+            await failover(cp, group, node, 'test');
+          } finally {
+            cp.busy.delete(node.cacheClusterId);
+          }
+        }
         await cp.reboot(group, node);
         return { group, node, state: cp.state };
       });
