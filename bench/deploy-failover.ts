@@ -72,7 +72,13 @@ class Writer {
   private readonly c: Redis;
   constructor(ep: { host: string; port: number }, private readonly wait: boolean, private readonly prefix: string) {
     this.c = new Redis({
-      host: ep.host, port: ep.port, retryStrategy: () => 5, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 500, commandTimeout: 500,
+      host: ep.host,
+      port: ep.port,
+      retryStrategy: () => 5,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      connectTimeout: 500,
+      commandTimeout: 500,
     });
     this.c.on('error', () => undefined);
   }
