@@ -69,6 +69,8 @@ class Writer {
   private n = 0;
   private stopped = false;
   lastOkAt = 0;
+  /** When the last acknowledged write was sent (a write sent before a kill does not count as after it). */
+  lastOkIssuedAt = 0;
   private readonly c: Redis;
   constructor(ep: { host: string; port: number }, private readonly wait: boolean, private readonly prefix: string) {
     this.c = new Redis({
@@ -85,11 +87,13 @@ class Writer {
   async run(): Promise<void> {
     while (!this.stopped) {
       const key = `${this.prefix}:${this.n++}`;
+      const issuedAt = Date.now();
       try {
         await this.c.set(key, '1');
         if (this.wait && Number(await this.c.call('WAIT', '1', '200')) < 1) continue;
         this.acked.push(key);
         this.lastOkAt = Date.now();
+        this.lastOkIssuedAt = issuedAt;
       } catch {
         await sleep(2);
       }
@@ -112,7 +116,7 @@ async function failoverRounds(stateDir: string, wait: boolean): Promise<{ times:
     const t = topology(stateDir);
     const killedAt = Date.now();
     process.kill(t.primary.pid, 'SIGKILL');
-    while (writer.lastOkAt <= killedAt) await sleep(1);
+    while (writer.lastOkIssuedAt <= killedAt) await sleep(1);
     times.push(writer.lastOkAt - killedAt);
   }
   while (!topology(stateDir).available) await sleep(20);
