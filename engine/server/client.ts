@@ -60,6 +60,8 @@ export class Client {
   /** Set when the client must close after its pending replies are written. */
   public closeAfterReply = false;
   public closed = false;
+  /** A replication connection: a replica of ours ('replica') or our primary's stream ('master'). */
+  public replKind: '' | 'replica' | 'master' = '';
   /** MONITOR mode. */
   public monitor = false;
   /** RESP3 client-side tracking is not supported; kept for CLIENT INFO. */

@@ -109,6 +109,22 @@ export const DIRECTIVES: readonly Directive[] = [
   d('enable-debug-command', 'enum', 'no', { values: ['no', 'yes', 'local'], mutable: false }),
   d('busy-reply-threshold', 'int', '5000', { min: 0 }),
   d('snapshot-key-file', 'string', '', { mutable: false }),
+  // Replication (replication/).
+  d('replicaof', 'string', '', { mutable: false, aliases: ['slaveof'] }),
+  d('repl-backlog-ttl', 'int', '3600', { min: 0 }),
+  d('repl-ping-replica-period', 'int', '10', { min: 1, aliases: ['repl-ping-slave-period'] }),
+  d('repl-timeout', 'int', '60', { min: 1 }),
+  d('repl-diskless-sync', 'bool', 'yes'),
+  d('repl-diskless-sync-delay', 'int', '5', { min: 0 }),
+  d('repl-diskless-load', 'enum', 'disabled', { values: ['disabled', 'on-empty-db', 'swapdb'] }),
+  d('replica-priority', 'int', '100', { min: 0, aliases: ['slave-priority'] }),
+  d('replica-announce-ip', 'string', '', { aliases: ['slave-announce-ip'] }),
+  d('replica-announce-port', 'int', '0', { min: 0, max: 65535, aliases: ['slave-announce-port'] }),
+  d('replica-announced', 'bool', 'yes'),
+  d('replica-lazy-flush', 'bool', 'no', { aliases: ['slave-lazy-flush'] }),
+  // Synchronous durability (beyond Valkey): a write is answered once this many replicas have it.
+  d('sync-replicas', 'int', '0', { min: 0 }),
+  d('sync-replicas-timeout', 'int', '1000', { min: 0 }),
 ];
 
 const BY_NAME = new Map<string, Directive>();

@@ -62,6 +62,11 @@ export class Db {
    * when the key has none) and whether the key was just created. Unset under LRU (the clock is stored).
    */
   public lfuAccess?: (old: number | undefined, isNew: boolean) => number;
+  /**
+   * Set on a replica: expired keys stay (the primary sends their DELs); the function says whether
+   * one reads as missing (true for clients, false while the primary's stream runs).
+   */
+  public keepExpired: (() => boolean) | undefined;
   /** Hits/misses are counted by the server; expired keys counted here. */
   public expiredKeys = 0;
   private expireCursor: Iterator<[string, number]> | undefined;
@@ -76,6 +81,7 @@ export class Db {
   public expireIfNeeded(key: string, now = this.clock()): boolean {
     const at = this.expires.get(key);
     if (at === undefined || at > now) return false;
+    if (this.keepExpired !== undefined) return this.keepExpired();
     this.removeExpired(key);
     return true;
   }
@@ -232,7 +238,7 @@ export class Db {
   public activeExpireCycle(budget: number, now = this.clock()): { removed: number; checked: number } {
     let removed = 0;
     let checked = 0;
-    if (this.expires.size === 0) return { removed, checked };
+    if (this.expires.size === 0 || this.keepExpired !== undefined) return { removed, checked };
     this.expireCursor ??= this.expires.entries();
     while (checked < budget) {
       const n = this.expireCursor.next();

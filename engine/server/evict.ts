@@ -248,6 +248,7 @@ export class Evictor {
     s.all.noteRemoved();
     s.volatile.noteRemoved();
     this.server.stats.evictedKeys++;
+    this.server.repl?.evicted(db, key);
     this.server.notify('e', 'evicted', key, db);
   }
 }

@@ -2,12 +2,14 @@ import { aclCommands } from './commands/acl';
 import { adminCommands, installAdmin, serverAdminCommands } from './commands/admin';
 import { bitmapCommands } from './commands/bitmap';
 import { connectionCommands } from './commands/connection';
+import { dumpCommands } from './commands/dump';
 import { geoCommands } from './commands/geo';
 import { hashCommands } from './commands/hash';
 import { hyperloglogCommands } from './commands/hyperloglog';
 import { keyCommands } from './commands/keys';
 import { listCommands } from './commands/list';
 import { pubsubCommands } from './commands/pubsub';
+import { installReplication, replicationCommands } from './commands/replication';
 import { scriptingCommands } from './commands/scripting';
 import { setCommands } from './commands/set';
 import { streamCommands } from './commands/stream';
@@ -37,6 +39,8 @@ export const COMMAND_MODULES = [
   listCommands,
   hashCommands,
   setCommands,
+  replicationCommands,
+  dumpCommands,
 ];
 
 /** A node with every command module registered. */
@@ -45,6 +49,7 @@ export function createServer(config: Config): Server {
   for (const m of COMMAND_MODULES) server.commands.register(m);
   installEviction(server);
   installAdmin(server);
+  installReplication(server);
   return server;
 }
 

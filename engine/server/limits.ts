@@ -2,7 +2,7 @@ import type { Client } from './client';
 import { parseMemory } from './config';
 
 /**
- * client-output-buffer-limit for normal and pub/sub clients: the bytes a client has not read yet
+ * client-output-buffer-limit for normal, pub/sub and replica clients: the bytes a client has not read yet
  * (the socket's pending writes) may not pass the hard limit, nor stay over the soft limit for longer
  * than the soft seconds; such a client is closed without a reply, as Valkey does.
  */
@@ -16,6 +16,7 @@ interface Parsed {
   raw: string;
   normal: ClassLimit;
   pubsub: ClassLimit;
+  replica: ClassLimit;
 }
 
 let cache: Parsed | undefined;
@@ -23,13 +24,15 @@ let cache: Parsed | undefined;
 const softSince = new WeakMap<Client, number>();
 
 function parse(raw: string): Parsed {
-  const out: Parsed = { raw, normal: { hard: 0, soft: 0, softSeconds: 0 }, pubsub: { hard: 0, soft: 0, softSeconds: 0 } };
+  const none = { hard: 0, soft: 0, softSeconds: 0 };
+  const out: Parsed = { raw, normal: none, pubsub: none, replica: none };
   const parts = raw.split(/\s+/).filter(Boolean);
   for (let i = 0; i + 3 < parts.length; i += 4) {
     const cls = parts[i].toLowerCase();
     const limit = { hard: parseMemory(parts[i + 1]) ?? 0, soft: parseMemory(parts[i + 2]) ?? 0, softSeconds: Number(parts[i + 3]) || 0 };
     if (cls === 'normal') out.normal = limit;
     else if (cls === 'pubsub') out.pubsub = limit;
+    else if (cls === 'replica' || cls === 'slave') out.replica = limit;
   }
   return out;
 }
@@ -40,7 +43,7 @@ export function checkOutputBuffer(c: Client): void {
   if (!socket || c.closed) return;
   const raw = c.server.config.get('client-output-buffer-limit');
   if (cache === undefined || cache.raw !== raw) cache = parse(raw);
-  const limit = c.subscriptionCount > 0 || c.shardChannels.size > 0 ? cache.pubsub : cache.normal;
+  const limit = c.replKind === 'replica' ? cache.replica : c.subscriptionCount > 0 || c.shardChannels.size > 0 ? cache.pubsub : cache.normal;
   const used = socket.writableLength;
   let over = limit.hard > 0 && used >= limit.hard;
   if (!over && limit.soft > 0 && used >= limit.soft) {

@@ -3,7 +3,7 @@ import * as net from 'net';
 import { performance } from 'perf_hooks';
 import * as tls from 'tls';
 import { Acl } from './acl';
-import { Client } from './client';
+import { BlockState, Client } from './client';
 import { arityOk, CommandError, CommandSpec, Errors, keyPositions } from './commands/command';
 import { CommandTable } from './commands/table';
 import { Config } from './config';
@@ -12,6 +12,7 @@ import { Log } from './log';
 import { memory } from './memory';
 import { classBit, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW, parseNotifyFlags } from './notify-flags';
 import { PubSubHub } from './pubsub-hub';
+import type { ReplicationHooks } from './replication/hooks';
 import { quoteArg } from './repr';
 import { ProtocolError, QueryBufferLimitError } from './resp/parser';
 import { StartupError } from './startup';
@@ -39,6 +40,10 @@ export class Stats {
   public aclDeniedKey = 0;
   public aclDeniedChannel = 0;
   public aclDeniedAuth = 0;
+  /** Full and partial resyncs served (INFO sync_full, sync_partial_ok, sync_partial_err). */
+  public syncFull = 0;
+  public syncPartialOk = 0;
+  public syncPartialErr = 0;
   public readonly commands = new Map<string, CommandStats>();
   public readonly errors = new Map<string, number>();
   /** Ops per second, sampled by the cron. */
@@ -109,13 +114,20 @@ export class Server {
   private maxmemory: number;
   /** Extra periodic work (save schedule, replication...) registered by modules. */
   public readonly cronHooks: Array<(now: number) => void> = [];
+  /** Changes to the dataset so far (every key modification counts), as Redis' server.dirty. */
+  public dirty = 0;
+  /** Replication (replication/): refuses writes on replicas, propagates writes; set when installed. */
+  public repl: ReplicationHooks | undefined;
 
   constructor(config: Config) {
     this.config = config;
     this.log = new Log(config);
     const events: KeyspaceEvents = {
       modified: (db, key) => this.keyModified(db, key),
-      expired: (db, key) => this.notify('x', 'expired', key, db),
+      expired: (db, key) => {
+        this.repl?.expired(db, key);
+        this.notify('x', 'expired', key, db);
+      },
       created: (db, key) => {
         if (this.notifyFlags & NOTIFY_NEW) this.notify('n', 'new', key, db);
       },
@@ -250,6 +262,7 @@ export class Server {
     this.unblock(client, false);
     this.pubsub.removeClient(client);
     this.monitors.delete(client);
+    this.repl?.clientClosed(client);
   }
 
   /** Closes a client's connection (CLIENT KILL, timeouts, output limits). */
@@ -311,6 +324,13 @@ export class Server {
         return;
       }
     }
+    if (this.repl !== undefined) {
+      const refused = this.repl.refuse(client, spec);
+      if (refused !== undefined) {
+        this.rejectCommand(client, refused, spec);
+        return;
+      }
+    }
     if (client.multi && !MULTI_IMMEDIATE.has(spec.name)) {
       client.multi.push({ argv });
       client.reply.simple('QUEUED');
@@ -329,6 +349,8 @@ export class Server {
     const stats = this.commandStats(spec.name);
     client.lastCommand = spec.name;
     const mark = client.reply.mark();
+    const repl = this.repl;
+    const dirty = repl === undefined ? 0 : repl.enter();
     const t0 = performance.now();
     try {
       spec.handler(client, argv);
@@ -349,6 +371,7 @@ export class Server {
       }
     }
     const usec = (performance.now() - t0) * 1000;
+    if (repl !== undefined) repl.leave(client, spec, argv, dirty, mark);
     stats.calls++;
     stats.usec += usec;
     this.stats.totalCommands++;
@@ -431,6 +454,7 @@ export class Server {
   // ---------------------------------------------------------------- keyspace events
 
   private keyModified(db: Db, key: string): void {
+    this.dirty++;
     if (this.watchers.size > 0) {
       const w = this.watchers.get(`${db.id}\0${key}`);
       if (w) for (const c of w) c.dirtyCas = true;
@@ -518,8 +542,11 @@ export class Server {
     }
   }
 
-  /** Unblocks a client; `timedOut` answers its timeout reply. Resumes its pending input. */
-  public unblock(client: Client, timedOut: boolean): void {
+  /**
+   * Unblocks a client; `timedOut` answers its timeout reply. Resumes its pending input, unless
+   * `then` blocks it again at once (a served write whose reply waits for replica acks).
+   */
+  public unblock(client: Client, timedOut: boolean, then?: BlockState): void {
     const state = client.blocked;
     if (!state) return;
     client.blocked = undefined;
@@ -531,6 +558,10 @@ export class Server {
     }
     if (timedOut) state.onTimeout();
     if (client.closed) return;
+    if (then !== undefined) {
+      this.block(client, then);
+      return;
+    }
     this.flushClient(client);
     const pending = client.pendingInput;
     client.pendingInput = [];
@@ -557,7 +588,8 @@ export class Server {
         if (!waiting) continue;
         for (const c of [...waiting]) {
           if (!c.blocked) continue;
-          if (c.blocked.tryServe()) this.unblock(c, false);
+          const mark = c.reply.mark();
+          if (c.blocked.tryServe()) this.unblock(c, false, this.repl?.served(c, mark));
         }
       }
     }
@@ -604,6 +636,11 @@ export class Server {
       this.removeClient(c);
     }
     await Promise.all(this.listeners.map((l) => new Promise<void>((res) => l.close(() => res()))));
+  }
+
+  /** A new client id (connections made by the node itself, such as the link to its primary). */
+  public allocClientId(): number {
+    return this.nextClientId++;
   }
 
   /** A client not bound to a socket (scripts, replication stream, tests). */

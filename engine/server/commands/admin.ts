@@ -5,6 +5,7 @@ import { Db, valueBytes } from '../db';
 import { evictorOf } from '../evict';
 import { globMatch } from '../glob';
 import { EXPIRE_OVERHEAD, KEY_OVERHEAD, stringBytes } from '../memory';
+import { replicationInfo, replicationOf } from '../replication/info';
 import type { Server } from '../server';
 import { is, parseInt64 } from './args';
 import { arityOk, command, CommandError, CommandSpec, Errors, keyPositions } from './command';
@@ -189,9 +190,9 @@ export const infoSections: Array<[string, (s: Server) => string[]]> = [
       'instantaneous_input_repl_kbps:0.00',
       'instantaneous_output_repl_kbps:0.00',
       `rejected_connections:${st.rejectedConnections}`,
-      'sync_full:0',
-      'sync_partial_ok:0',
-      'sync_partial_err:0',
+      `sync_full:${st.syncFull}`,
+      `sync_partial_ok:${st.syncPartialOk}`,
+      `sync_partial_err:${st.syncPartialErr}`,
       `expired_keys:${s.dbs.reduce((a, d) => a + d.expiredKeys, 0)}`,
       'expired_stale_perc:0.00',
       'expired_time_cap_reached_count:0',
@@ -227,19 +228,7 @@ export const infoSections: Array<[string, (s: Server) => string[]]> = [
       `acl_access_denied_channel:${st.aclDeniedChannel}`,
     ];
   }],
-  ['replication', (s) => [
-    `role:${s.role}`,
-    'connected_slaves:0',
-    'master_failover_state:no-failover',
-    `master_replid:${s.runId}`,
-    'master_replid2:0000000000000000000000000000000000000000',
-    'master_repl_offset:0',
-    'second_repl_offset:-1',
-    'repl_backlog_active:0',
-    `repl_backlog_size:${s.config.getNumber('repl-backlog-size') || 1048576}`,
-    'repl_backlog_first_byte_offset:0',
-    'repl_backlog_histlen:0',
-  ]],
+  ['replication', (s) => replicationInfo(s)],
   ['cpu', () => {
     const u = process.cpuUsage();
     const sys = (u.system / 1e6).toFixed(6);
@@ -745,6 +734,7 @@ function debugCommand(c: Client, a: string[]): void {
     c.server.log.warning(`DEBUG LOG: ${a[2]}`);
     c.reply.ok();
   } else if (sub === 'change-repl-id' && n === 2) {
+    replicationOf(c.server)?.changeReplid();
     c.reply.ok();
   } else if (sub === 'populate' && n >= 3 && n <= 5) {
     const count = parseInt64(a[2]);

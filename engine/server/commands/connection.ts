@@ -103,7 +103,7 @@ function reset(c: Client): void {
 /** CLIENT LIST / CLIENT INFO line of a client. */
 export function clientInfoLine(c: Client): string {
   const now = Date.now();
-  const flags = (c.multi ? 'x' : '') + (c.blocked ? 'b' : '') + (c.subscriptionCount > 0 ? 'P' : '') + (c.monitor ? 'O' : '') + (c.readOnly ? 'r' : '') + (c.noEvict ? 'e' : '') + (c.noTouch ? 'T' : '');
+  const flags = (c.replKind === 'replica' ? 'S' : c.replKind === 'master' ? 'M' : '') + (c.multi ? 'x' : '') + (c.blocked ? 'b' : '') + (c.subscriptionCount > 0 ? 'P' : '') + (c.monitor ? 'O' : '') + (c.readOnly ? 'r' : '') + (c.noEvict ? 'e' : '') + (c.noTouch ? 'T' : '');
   return [
     `id=${c.id}`,
     `addr=${c.addr}`,
@@ -159,7 +159,7 @@ function clientKill(c: Client, argv: string[]): void {
     if (f === 'id') {
       const id = intArg(v, 'ERR client-id should be greater than 0');
       filters.push((x) => x.id === id);
-    } else if (f === 'addr') {filters.push((x) => x.addr === v);} else if (f === 'laddr') {filters.push((x) => x.laddr === v);} else if (f === 'user') {filters.push((x) => x.user === v);} else if (f === 'skipme') {skipMe = v.toLowerCase() !== 'no';} else if (f === 'type') {filters.push((x) => (v.toLowerCase() === 'pubsub' ? x.subscriptionCount > 0 : v.toLowerCase() === 'normal' ? x.subscriptionCount === 0 : false));} else {throw new CommandError(Errors.syntax);}
+    } else if (f === 'addr') {filters.push((x) => x.addr === v);} else if (f === 'laddr') {filters.push((x) => x.laddr === v);} else if (f === 'user') {filters.push((x) => x.user === v);} else if (f === 'skipme') {skipMe = v.toLowerCase() !== 'no';} else if (f === 'type') {filters.push((x) => clientOfType(x, v.toLowerCase()));} else {throw new CommandError(Errors.syntax);}
   }
   for (const x of [...c.server.clients.values()]) {
     if (skipMe && x === c) continue;
@@ -170,6 +170,14 @@ function clientKill(c: Client, argv: string[]): void {
     }
   }
   c.reply.int(killed);
+}
+
+/** CLIENT LIST/KILL TYPE: normal, pubsub, replica (slave) or master. */
+function clientOfType(x: Client, t: string): boolean {
+  if (t === 'replica' || t === 'slave') return x.replKind === 'replica';
+  if (t === 'master') return x.replKind === 'master';
+  if (x.replKind !== '') return false;
+  return t === 'pubsub' ? x.subscriptionCount > 0 : t === 'normal' ? x.subscriptionCount === 0 : false;
 }
 
 const clientSubcommands: CommandSpec[] = [
@@ -199,7 +207,7 @@ const clientSubcommands: CommandSpec[] = [
     } else if (a.length === 4 && is(a[2], 'type')) {
       const t = a[3].toLowerCase();
       if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(t)) throw new CommandError(`ERR Unknown client type '${a[3]}'`);
-      clients = clients.filter((x) => (t === 'pubsub' ? x.subscriptionCount > 0 : t === 'normal' ? x.subscriptionCount === 0 : false));
+      clients = clients.filter((x) => clientOfType(x, t));
     } else if (a.length !== 2) {throw new CommandError(Errors.syntax);}
     c.reply.verbatim(clients.map((x) => `${clientInfoLine(x)}\n`).join(''));
   }),

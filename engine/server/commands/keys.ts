@@ -652,28 +652,6 @@ function sortKeys(argv: readonly string[]): number[] {
   return keysAt;
 }
 
-// ------------------------------------------------------------------ WAIT
-
-function wait(c: Client, argv: string[]): void {
-  const numreplicas = intArg(argv[1]);
-  const t = parseInt64(argv[2]);
-  if (t === undefined) throw new CommandError('ERR timeout is not an integer or out of range');
-  const timeout = Number(t);
-  if (timeout < 0) throw new CommandError('ERR timeout is negative');
-  // No replicas: every acknowledged count is 0.
-  if (numreplicas <= 0 || c.multi) {
-    c.reply.int(0);
-    return;
-  }
-  c.server.block(c, {
-    keys: [],
-    db: c.db,
-    deadline: timeout > 0 ? Date.now() + timeout : 0,
-    tryServe: () => false,
-    onTimeout: () => c.reply.int(0),
-  });
-}
-
 // ------------------------------------------------------------------ table
 
 export const keyCommands: CommandSpec[] = [
@@ -707,5 +685,4 @@ export const keyCommands: CommandSpec[] = [
   }, { subcommands: objectSubcommands }),
   command('sort', -2, 'write denyoom movablekeys', [1, 1, 1], 'set sortedset list dangerous', (c, a) => sortGeneric(c, a, false), { getKeys: sortKeys }),
   command('sort_ro', -2, 'readonly movablekeys', [1, 1, 1], 'set sortedset list dangerous', (c, a) => sortGeneric(c, a, true)),
-  command('wait', 3, 'noscript', [0, 0, 0], 'connection', wait),
 ];

@@ -5,11 +5,12 @@ import { ScriptEngine, FLAG_NAMES } from '../scripting/engine';
 import { luaApi, luaReady } from '../scripting/lua';
 import type { Server } from '../server';
 import { command, CommandError, CommandSpec, Errors } from './command';
+import { functionDump, functionRestore } from './dump';
 
 /** The scripting engine of each node, made on first use (the wasm module must be compiled first). */
 const engines = new WeakMap<Server, ScriptEngine>();
 
-function engineOf(server: Server): ScriptEngine | undefined {
+export function engineOf(server: Server): ScriptEngine | undefined {
   let e = engines.get(server);
   if (!e) {
     const api = luaApi();
@@ -299,12 +300,8 @@ export const scriptingCommands: CommandSpec[] = [
         e.kill(false);
         c.reply.ok();
       })),
-      command('function|dump', 2, 'noscript', [0, 0, 0], 'scripting', () => {
-        throw new CommandError('ERR FUNCTION DUMP is not supported by this server');
-      }),
-      command('function|restore', -3, 'write denyoom noscript', [0, 0, 0], 'scripting', () => {
-        throw new CommandError('ERR FUNCTION RESTORE is not supported by this server');
-      }),
+      command('function|dump', 2, 'noscript', [0, 0, 0], 'scripting', (c) => withEngine(c, (e) => functionDump(c, e))),
+      command('function|restore', -3, 'write denyoom noscript', [0, 0, 0], 'scripting', (c, a) => withEngine(c, (e) => functionRestore(c, a, e))),
       command('function|help', 2, 'loading stale', [0, 0, 0], 'scripting', (c) => help(c, FUNCTION_HELP)),
     ],
   }),

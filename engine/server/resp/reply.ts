@@ -200,6 +200,23 @@ export class Reply {
     return this.len;
   }
 
+  /** A copy of the bytes written since `mark` (a reply held back or read again by replication). */
+  public bytesSince(mark: number): Buffer {
+    return Buffer.from(this.buf.subarray(mark, this.len));
+  }
+
+  /** The byte at `pos` of the pending output, or -1 past its end (is a reply an error?). */
+  public byteAt(pos: number): number {
+    return pos < this.len ? this.buf[pos] : -1;
+  }
+
+  /** Appends already encoded reply bytes (a held reply, released). */
+  public rawBytes(b: Buffer): void {
+    this.ensure(b.length);
+    b.copy(this.buf, this.len);
+    this.len += b.length;
+  }
+
   /** Drops everything written after `mark`. */
   public rollback(mark: number): void {
     this.len = mark;

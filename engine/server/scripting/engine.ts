@@ -383,10 +383,18 @@ export class ScriptEngine {
     if ((cmdFlags & CF_DENYOOM) && !run.wrote && !(run.flags & FLAG_ALLOW_OOM) && !server.makeRoomFor(run.client)) {
       return Errors.oom;
     }
+    if (write && server.repl !== undefined) {
+      const refused = server.repl.refuse(run.client, spec);
+      if (refused !== undefined) return refused;
+    }
     if (write) run.wrote = true;
     const fake = run.fake;
     fake.reply.resp = run.resp;
     const stats = server.commandStats(spec.name);
+    // Replication sends a script's effects (the commands it ran), not the script.
+    const repl = server.repl;
+    const dirty = repl === undefined ? 0 : repl.enter();
+    const mark = fake.reply.mark();
     try {
       spec.handler(fake, argv);
     } catch (e) {
@@ -401,6 +409,7 @@ export class ScriptEngine {
       server.unblock(fake, false);
       fake.reply.nilArray();
     }
+    if (repl !== undefined) repl.leave(fake, spec, argv, dirty, mark);
     // Counted in commandstats (calls); their time is part of the EVAL's.
     stats.calls++;
     server.stats.totalCommands++;
