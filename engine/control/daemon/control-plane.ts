@@ -179,13 +179,27 @@ export class ControlPlane {
       tls,
       parameters: this.parametersOf(group),
       knownDirectives: BUNDLED_DIRECTIVES,
-      // redis-server waits 5 s for more replicas before a diskless full sync; nodes here join one at a time.
-      extra: this.state.control?.engineBinary !== undefined ? ['repl-diskless-sync-delay 0'] : [],
+      extra: this.engineLines(group),
     });
     node.pid = await this.host(node).start({ nodeId: node.cacheClusterId, dir, config });
     node.parameterApplyStatus = 'in-sync';
     delete node.pendingParameters;
     this.save();
+  }
+
+  /** Lines of a node's config that depend on the engine and the group's settings. */
+  private engineLines(group: Group): string[] {
+    const external = this.state.control?.engineBinary !== undefined;
+    const knows = (d: string) => external || BUNDLED_DIRECTIVES.has(d);
+    const lines: string[] = [];
+    // Engines wait 5 s for more replicas before a diskless full sync; nodes here join one at a time.
+    if (knows('repl-diskless-sync-delay')) lines.push('repl-diskless-sync-delay 0');
+    // Synchronous durability: a write is acknowledged once a replica has it (the bundled node's
+    // `sync-replicas`; redis-server has no such directive, clients use WAIT there).
+    if (group.spec.durability === 'sync' && !external && BUNDLED_DIRECTIVES.has('sync-replicas') && this.replicasOf(group).length > 0) {
+      lines.push('sync-replicas 1');
+    }
+    return lines;
   }
 
   /** Waits until the node answers PING (and, for a replica, has synced from its primary). */
