@@ -4,7 +4,7 @@
 //    over FAILOVERS rounds, with the acknowledged writes lost (async replication, and with WAIT 1,
 //    the client-side form of synchronous durability);
 // 3. throughput through the primary endpoint as a ratio of direct-to-node (redis-benchmark).
-// Nodes run on BENCH_ENGINE (a binary path; default /usr/bin/redis-server) until our node replicates.
+// Nodes run on our node, or on BENCH_ENGINE (a binary path, e.g. /usr/bin/redis-server).
 import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,7 +12,7 @@ import * as path from 'path';
 import Redis from 'ioredis';
 
 const CLI = path.join(__dirname, '..', 'lib', 'engine', 'cli.js');
-const ENGINE = process.env.BENCH_ENGINE ?? '/usr/bin/redis-server';
+const ENGINE = process.env.BENCH_ENGINE;
 const FAILOVERS = Number(process.env.BENCH_FAILOVERS ?? 20);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100000);
 const PORT = Number(process.env.BENCH_PORT ?? 6400);
@@ -28,6 +28,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function template(): string {
   return JSON.stringify({
     Resources: {
+      // Valkey 9 with synchronous durability: on our node, a write is acknowledged once a replica has it.
+      SyncCache: {
+        Type: 'AWS::ElastiCache::ReplicationGroup',
+        Properties: {
+          ReplicationGroupId: 'bench-sync',
+          ReplicationGroupDescription: 'benchmark, sync durability',
+          Engine: 'valkey',
+          EngineVersion: '9.0',
+          CacheNodeType: 'cache.t4g.micro',
+          NumCacheClusters: 3,
+          AutomaticFailoverEnabled: true,
+          MultiAZEnabled: true,
+          Port: PORT + 1,
+          Durability: 'sync',
+          TransitEncryptionEnabled: true,
+        },
+      },
       Cache: {
         Type: 'AWS::ElastiCache::ReplicationGroup',
         Properties: {
@@ -48,9 +65,9 @@ function template(): string {
 
 interface Topology { primaryEp: { host: string; port: number }; primary: { id: string; host: string; port: number; pid: number }; available: boolean }
 
-function topology(stateDir: string): Topology {
+function topology(stateDir: string, id = 'bench'): Topology {
   const state = JSON.parse(fs.readFileSync(path.join(stateDir, 'state.json'), 'utf8'));
-  const g = state.replicationGroups.bench;
+  const g = state.replicationGroups[id];
   const ng = g.nodeGroups[0];
   const p = ng.members.find((m: any) => m.role === 'primary');
   return {
@@ -72,8 +89,9 @@ class Writer {
   /** When the last acknowledged write was sent (a write sent before a kill does not count as after it). */
   lastOkIssuedAt = 0;
   private readonly c: Redis;
-  constructor(ep: { host: string; port: number }, private readonly wait: boolean, private readonly prefix: string) {
+  constructor(ep: { host: string; port: number }, private readonly wait: boolean, private readonly prefix: string, ca?: string) {
     this.c = new Redis({
+      tls: ca ? { ca } : undefined,
       host: ep.host,
       port: ep.port,
       retryStrategy: () => 5,
@@ -105,24 +123,24 @@ class Writer {
   }
 }
 
-async function failoverRounds(stateDir: string, wait: boolean): Promise<{ times: number[]; acked: number; lost: number }> {
+async function failoverRounds(stateDir: string, wait: boolean, id = 'bench', tls?: string): Promise<{ times: number[]; acked: number; lost: number }> {
   const times: number[] = [];
-  const ep = topology(stateDir).primaryEp;
-  const writer = new Writer(ep, wait, wait ? 'sync' : 'async');
+  const ep = topology(stateDir, id).primaryEp;
+  const writer = new Writer(ep, wait, wait ? 'sync' : 'async', tls);
   const running = writer.run();
   for (let i = 0; i < FAILOVERS; i++) {
-    while (!topology(stateDir).available) await sleep(20);
+    while (!topology(stateDir, id).available) await sleep(20);
     await sleep(300); // let writes flow
-    const t = topology(stateDir);
+    const t = topology(stateDir, id);
     const killedAt = Date.now();
     process.kill(t.primary.pid, 'SIGKILL');
     while (writer.lastOkIssuedAt <= killedAt) await sleep(1);
     times.push(writer.lastOkAt - killedAt);
   }
-  while (!topology(stateDir).available) await sleep(20);
+  while (!topology(stateDir, id).available) await sleep(20);
   writer.stop();
   await running;
-  const c = new Redis({ host: ep.host, port: ep.port });
+  const c = new Redis({ host: ep.host, port: ep.port, tls: tls ? { ca: tls } : undefined });
   let lost = 0;
   for (let i = 0; i < writer.acked.length; i += 1000) {
     const chunk = writer.acked.slice(i, i + 1000);
@@ -152,9 +170,9 @@ async function main(): Promise<void> {
   fs.writeFileSync(file, template());
   try {
     const t0 = Date.now();
-    await cli(['deploy', file, '--state-dir', stateDir, '--engine-binary', ENGINE]);
-    console.log(`engine: ${ENGINE}`);
-    console.log(`deploy → available, 1 primary + 2 replicas: ${Date.now() - t0} ms (including starting the control plane)`);
+    await cli(['deploy', file, '--state-dir', stateDir, ...(ENGINE ? ['--engine-binary', ENGINE] : [])]);
+    console.log(`engine: ${ENGINE ?? 'bundled node (cdk-elasticache server)'}`);
+    console.log(`deploy → available, two groups of 1 primary + 2 replicas (one with TLS): ${Date.now() - t0} ms (including starting the control plane)`);
 
     const t = topology(stateDir);
     const ratios: string[] = [];
@@ -171,6 +189,11 @@ async function main(): Promise<void> {
     for (const wait of [false, true]) {
       const r = await failoverRounds(stateDir, wait);
       console.log(`failover (${FAILOVERS} × kill -9 of the primary → first acknowledged write via the primary endpoint), ${wait ? 'SET + WAIT 1 (synchronous)' : 'SET (asynchronous replication)'}:`);
+      console.log(`  ${stats(r.times)}; acknowledged writes ${r.acked}, lost ${r.lost}`);
+    }
+    if (!ENGINE) {
+      const r = await failoverRounds(stateDir, false, 'bench-sync', fs.readFileSync(path.join(stateDir, 'tls', 'ca.crt'), 'utf8'));
+      console.log(`failover (${FAILOVERS} × kill -9), Valkey 9 group with Durability sync (sync-replicas 1), TLS, plain SET:`);
       console.log(`  ${stats(r.times)}; acknowledged writes ${r.acked}, lost ${r.lost}`);
     }
   } finally {
