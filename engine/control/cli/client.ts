@@ -6,6 +6,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
+import { alive } from '../hosts/local';
 import { StateDir } from '../state/store';
 
 /** A service error from the control plane, printed the way the AWS CLI prints one. */
@@ -84,13 +85,6 @@ export class ControlClient {
     const pid = Number(fs.readFileSync(this.dir.daemonPidFile, 'utf8'));
     await post(this.dir.socketPath, 'shutdown', {}).catch(() => undefined);
     const deadline = Date.now() + 10000;
-    while (Date.now() < deadline) {
-      try {
-        process.kill(pid, 0);
-      } catch {
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    while (Date.now() < deadline && alive(pid)) await new Promise((r) => setTimeout(r, 20));
   }
 }

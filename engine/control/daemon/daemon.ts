@@ -10,6 +10,7 @@ import * as lockfile from 'proper-lockfile';
 import { ApiError, ControlPlane } from './control-plane';
 import { runOp } from './ops';
 import { HealthMonitor } from '../health/monitor';
+import { alive } from '../hosts/local';
 import { automaticSnapshots } from '../snapshots/snapshots';
 import { StateDir } from '../state/store';
 
@@ -44,15 +45,6 @@ async function takeControlLock(dir: StateDir): Promise<() => Promise<void>> {
       if (age > 2500) fs.rmSync(lockfilePath, { recursive: true, force: true });
       else await new Promise((r) => setTimeout(r, 200));
     }
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -63,7 +63,8 @@ export class LocalHost implements Host {
   }
 }
 
-function alive(pid: number): boolean {
+/** True when `pid` runs (a zombie, exited but not reaped, counts as gone). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch {
