@@ -89,6 +89,14 @@ test.each([
   expect(replace!.summary).toMatch(new RegExp(`${property}.* requires replacement`));
 });
 
+test('a replaced group with UpdateReplacePolicy Snapshot is snapshotted before it is deleted', () => {
+  const withPolicy = (t: Template) => ({ ...t, Resources: { ...t.Resources, Cache: { ...t.Resources!.Cache, UpdateReplacePolicy: 'Snapshot' } } });
+  const state = deployedFrom(specOf(withPolicy(template())));
+  const actions = plan(specOf(withPolicy(template(({ rg }) => { rg.Port = 6380; }))), state).actions;
+  expect(actions).toEqual([expect.objectContaining({ kind: 'replace-replication-group', snapshotBeforeDelete: true })]);
+  expect(planFor(({ rg }) => { rg.Port = 6380; })[0]).not.toHaveProperty('snapshotBeforeDelete');
+});
+
 test('ReplicationGroupId renamed: the old group is replaced by the new one', () => {
   const actions = planFor(({ rg }) => { rg.ReplicationGroupId = 'sessions-v2'; });
   expect(actions).toEqual([expect.objectContaining({ kind: 'replace-replication-group', replicationGroupId: 'sessions', changes: [{ property: 'ReplicationGroupId', field: 'replicationGroupId', from: 'sessions', to: 'sessions-v2' }] })]);

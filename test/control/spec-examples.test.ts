@@ -86,6 +86,11 @@ test('Leaderboard: cluster mode enabled, custom parameter group, RBAC users whos
   ]);
 });
 
+test('a template file inside cdk.out takes its stack name and environment from the manifest', () => {
+  const spec = readSpec(path.join(outdir, 'GlobalSecondary.template.json'), { env: {} });
+  expect([spec.source.kind, spec.stackName, spec.region, spec.accountId]).toEqual(['cloudformation-json', 'GlobalSecondary', 'eu-west-1', '111111111111']);
+});
+
 test('GlobalSecondary: the secondary reads the Global Datastore id from another region, which is refused locally with a fix', () => {
   const spec = readSpec(outdir, { stackName: 'GlobalSecondary', env: {} });
   expect(spec.region).toBe('eu-west-1');

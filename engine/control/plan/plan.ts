@@ -176,7 +176,15 @@ function planReplicationGroups(desired: ReplicationGroupDesired[], current: Depl
       const renamed = Object.values(current.replicationGroups).find((d) => d.spec.origin.logicalId === g.origin.logicalId && !stillWanted(d));
       if (renamed) {
         handled.add(renamed.replicationGroupId);
-        out.push({ ...base, kind: 'replace-replication-group', replicationGroupId: renamed.replicationGroupId, desired: g, changes: [{ property: 'ReplicationGroupId', field: 'replicationGroupId', from: renamed.replicationGroupId, to: id }], summary: `replace replication group ${renamed.replicationGroupId} with ${id} (ReplicationGroupId requires replacement; data is not carried over)` });
+        out.push({
+          ...base,
+          kind: 'replace-replication-group',
+          replicationGroupId: renamed.replicationGroupId,
+          desired: g,
+          changes: [{ property: 'ReplicationGroupId', field: 'replicationGroupId', from: renamed.replicationGroupId, to: id }],
+          ...snapshotFirst(renamed),
+          summary: `replace replication group ${renamed.replicationGroupId} with ${id} (ReplicationGroupId requires replacement; data is not carried over)`,
+        });
         continue;
       }
       out.push({ ...base, kind: 'create-replication-group', desired: g, summary: `create replication group ${id}: ${describeShape(g)}` });
@@ -185,7 +193,15 @@ function planReplicationGroups(desired: ReplicationGroupDesired[], current: Depl
     handled.add(id);
     const diff = diffReplicationGroup(was.spec, g);
     if (diff.replace.length > 0) {
-      out.push({ ...base, kind: 'replace-replication-group', replicationGroupId: id, desired: g, changes: [...diff.replace, ...diff.modify, ...diff.rolling], summary: `replace replication group ${id}: ${names(diff.replace)} requires replacement (data is not carried over)` });
+      out.push({
+        ...base,
+        kind: 'replace-replication-group',
+        replicationGroupId: id,
+        desired: g,
+        changes: [...diff.replace, ...diff.modify, ...diff.rolling],
+        ...snapshotFirst(was),
+        summary: `replace replication group ${id}: ${names(diff.replace)} requires replacement (data is not carried over)`,
+      });
       continue;
     }
     // Replica counts of cluster-mode-disabled groups go by the nodes that run.
@@ -214,6 +230,11 @@ function planReplicationGroups(desired: ReplicationGroupDesired[], current: Depl
     out.push({ kind: 'delete-replication-group', replicationGroupId: id, ...(final ? { finalSnapshotName: final } : {}), summary: `delete replication group ${id}${final ? ` (final snapshot ${final})` : ''}` });
   }
   return out;
+}
+
+/** CloudFormation snapshots a group it replaces when its UpdateReplacePolicy is Snapshot. */
+function snapshotFirst(was: DeployedReplicationGroup): { snapshotBeforeDelete?: boolean } {
+  return was.spec.updateReplacePolicy === 'Snapshot' ? { snapshotBeforeDelete: true } : {};
 }
 
 function describeShape(g: ReplicationGroupDesired): string {

@@ -39,7 +39,10 @@ const FIELDS: Partial<Record<keyof ReplicationGroupDesired, FieldRule>> = {
   snapshotWindow: { property: 'SnapshotWindow', effect: 'modify' },
   maintenanceWindow: { property: 'PreferredMaintenanceWindow', effect: 'modify' },
   snapshottingClusterId: { property: 'SnapshottingClusterId', effect: 'modify' },
-  finalSnapshotName: { property: 'DeletionPolicy', effect: 'modify' },
+  // Template-level policies: nothing changes on the nodes, the new spec is only recorded.
+  finalSnapshotName: { property: 'Metadata.cdk-elasticache:FinalSnapshotName', effect: 'modify' },
+  deletionPolicy: { property: 'DeletionPolicy', effect: 'modify' },
+  updateReplacePolicy: { property: 'UpdateReplacePolicy', effect: 'modify' },
   snapshotName: { property: 'SnapshotName', effect: 'replace' },
   snapshotArns: { property: 'SnapshotArns', effect: 'replace' },
   notificationTopicArn: { property: 'NotificationTopicArn', effect: 'modify' },

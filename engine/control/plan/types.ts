@@ -307,8 +307,17 @@ export type PlanAction =
   | (ActionBase & { readonly kind: 'rolling-replace-nodes'; readonly replicationGroupId: string; readonly desired: ReplicationGroupDesired; readonly changes: PropertyChange[] })
   /** Shard count or slot layout (cluster mode enabled, UpdatePolicy UseOnlineResharding): reshard online. */
   | (ActionBase & { readonly kind: 'modify-shard-configuration'; readonly replicationGroupId: string; readonly desired: ReplicationGroupDesired; readonly changes: PropertyChange[] })
-  /** A property CloudFormation replaces on: delete the old group, create the new one (data is not carried over). */
-  | (ActionBase & { readonly kind: 'replace-replication-group'; readonly replicationGroupId: string; readonly desired: ReplicationGroupDesired; readonly changes: PropertyChange[] })
+  /**
+   * A property CloudFormation replaces on: delete the old group, create the new one (data is not carried
+   * over). `snapshotBeforeDelete`: the old group's UpdateReplacePolicy is Snapshot, so snapshot it first.
+   */
+  | (ActionBase & {
+    readonly kind: 'replace-replication-group';
+    readonly replicationGroupId: string;
+    readonly desired: ReplicationGroupDesired;
+    readonly changes: PropertyChange[];
+    readonly snapshotBeforeDelete?: boolean;
+  })
   | (ActionBase & { readonly kind: 'delete-replication-group'; readonly replicationGroupId: string; readonly finalSnapshotName?: string });
 
 export type PlanActionKind = PlanAction['kind'];

@@ -162,6 +162,10 @@ export interface ReplicationGroupDesired {
   readonly tags: Record<string, string>;
   /** UpdatePolicy UseOnlineResharding: shard changes reshard online instead of replacing the group. */
   readonly useOnlineResharding?: boolean;
+  /** The resource's DeletionPolicy (`Snapshot` gives `finalSnapshotName`; `Retain` keeps it on AWS). */
+  readonly deletionPolicy?: 'Delete' | 'Snapshot' | 'Retain';
+  /** The resource's UpdateReplacePolicy: `Snapshot` snapshots the old group before a replacement deletes it. */
+  readonly updateReplacePolicy?: 'Delete' | 'Snapshot' | 'Retain';
 }
 
 export interface ParameterGroupDesired {

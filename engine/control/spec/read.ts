@@ -62,9 +62,22 @@ export function readSpec(specPath: string, options: ReadSpecOptions = {}): Deplo
   } catch (e) {
     throw new SpecError((e as Error).message);
   }
-  const stackName = options.stackName ?? stackNameOfFile(specPath);
+  // A template inside a cloud assembly takes its stack's name and environment from the manifest.
+  const stack = assemblyStackOf(specPath);
+  const stackName = options.stackName ?? stack?.stackName ?? stackNameOfFile(specPath);
   const source: SpecSource = { kind: parsed.format === 'json' ? 'cloudformation-json' : 'cloudformation-yaml', path: specPath, templatePath: specPath };
-  return readTemplate(parsed.template, source, stackName, options.region ?? DEFAULT_REGION, options.accountId ?? DEFAULT_ACCOUNT, options);
+  const region = stack?.region ?? options.region ?? DEFAULT_REGION;
+  return readTemplate(parsed.template, source, stackName, region, stack?.account ?? options.accountId ?? DEFAULT_ACCOUNT, options);
+}
+
+function assemblyStackOf(file: string): ReturnType<typeof listAssemblyStacks>[number] | undefined {
+  const dir = path.dirname(path.resolve(file));
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) return undefined;
+  try {
+    return listAssemblyStacks(dir).find((s) => path.resolve(s.templateFile) === path.resolve(file));
+  } catch {
+    return undefined; // not a readable manifest: read the file as a plain template
+  }
 }
 
 function stackNameOfFile(file: string): string {
@@ -269,6 +282,7 @@ export function readTemplate(
         subnetGroups: sgByName,
         availabilityZones: azs,
         deletionPolicy: (res as { DeletionPolicy?: string }).DeletionPolicy,
+        updateReplacePolicy: (res as { UpdateReplacePolicy?: string }).UpdateReplacePolicy,
         metadata: res.Metadata,
         updatePolicy: res.UpdatePolicy,
       }),

@@ -20,6 +20,7 @@ export interface ReplicationGroupLookups {
   readonly subnetGroups: ReadonlyMap<string, SubnetGroupDesired>;
   readonly availabilityZones: string[];
   readonly deletionPolicy?: string;
+  readonly updateReplacePolicy?: string;
   readonly metadata?: Record<string, unknown>;
   readonly updatePolicy?: Record<string, unknown>;
 }
@@ -119,6 +120,8 @@ export function readReplicationGroup(p: PropertyReader, id: string, generatedId:
     securityGroupIds: p.strings('SecurityGroupIds', { quiet: true }) ?? [],
     tags: p.tags(),
     ...(look.updatePolicy?.UseOnlineResharding === true || look.updatePolicy?.UseOnlineResharding === 'true' ? { useOnlineResharding: true } : {}),
+    ...opt('deletionPolicy', policy(look.deletionPolicy)),
+    ...opt('updateReplacePolicy', policy(look.updateReplacePolicy)),
   };
 }
 
@@ -166,6 +169,10 @@ function readLogDelivery(p: PropertyReader): LogDeliveryConfig[] {
       ...opt('destination', typeof destination === 'string' ? destination : undefined),
     };
   });
+}
+
+function policy(v: string | undefined): 'Delete' | 'Snapshot' | 'Retain' | undefined {
+  return v === 'Delete' || v === 'Snapshot' || v === 'Retain' ? v : undefined;
 }
 
 /** `{ key: value }` when value is defined, else `{}` (keeps undefined keys out of the model). */
