@@ -92,7 +92,9 @@ export async function runAction(cp: ControlPlane, a: PlanAction): Promise<void> 
       return;
     case 'replace-replication-group': {
       const old = s.replicationGroups[a.replicationGroupId];
-      if (old) await cp.deleteGroup(old);
+      // UpdateReplacePolicy: Snapshot keeps the old group's data as a snapshot before it goes.
+      const keep = a.snapshotBeforeDelete ? `${a.replicationGroupId}-replaced-${new Date().toISOString().slice(0, 19).replace(/[T:]/g, '-')}` : undefined;
+      if (old) await cp.deleteGroup(old, await finalSnapshot(cp, keep));
       await cp.createGroup(a.desired, restoreFileFor(cp, a.desired));
       return;
     }
