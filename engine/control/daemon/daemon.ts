@@ -19,9 +19,9 @@ import { StateDir } from '../state/store';
  * was killed (SIGKILL leaves it behind) is taken over at once when its pid is gone, instead of
  * waiting for it to go stale.
  */
-async function takeControlLock(dir: StateDir): Promise<() => Promise<void>> {
+async function takeControlLock(dir: StateDir, onCompromised: () => void): Promise<() => Promise<void>> {
   const lockfilePath = path.join(dir.root, 'control.lock');
-  const take = () => lockfile.lock(dir.root, { lockfilePath, stale: 10000, update: 1000 });
+  const take = () => lockfile.lock(dir.root, { lockfilePath, stale: 10000, update: 1000, onCompromised });
   const deadline = Date.now() + 5000;
   for (;;) {
     try {
@@ -51,7 +51,9 @@ async function takeControlLock(dir: StateDir): Promise<() => Promise<void>> {
 export async function runDaemon(stateDir: string, engineBinary?: string): Promise<void> {
   const dir = new StateDir(stateDir);
   dir.ensure();
-  const release = await takeControlLock(dir);
+  // Set once the control plane runs: what to do if the state dir vanishes (see orphanTimer).
+  let onOrphaned: () => void = () => process.exit(1);
+  const release = await takeControlLock(dir, () => onOrphaned());
   fs.writeFileSync(dir.daemonPidFile, String(process.pid));
   const cp = new ControlPlane(dir, engineBinary);
   await cp.adopt();
@@ -61,10 +63,22 @@ export async function runDaemon(stateDir: string, engineBinary?: string): Promis
 
   fs.rmSync(dir.socketPath, { force: true });
   let stopping = false;
+  // A state dir deleted under a running control plane (rm -rf of a test's temp dir) leaves nothing
+  // to keep: stop its nodes by pid and exit, rather than run on as an orphan.
+  onOrphaned = () => {
+    for (const g of Object.values(cp.state.replicationGroups)) {
+      for (const n of g.nodeGroups.flatMap((ng) => ng.members)) if (n.pid) cp.host(n).kill(n.pid);
+    }
+    void stop();
+  };
+  const orphanTimer = setInterval(() => {
+    if (!fs.existsSync(dir.stateFile)) onOrphaned();
+  }, 1000);
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     clearInterval(snapshotTimer);
+    clearInterval(orphanTimer);
     monitor.stop();
     server.close();
     await cp.shutdown();
