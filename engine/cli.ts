@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { snapshotCommand } from './server/persistence/snapshot-tool';
+import { registerControlCommands } from './control/cli/commands';
 import { runServer } from './server/run';
 
 const program = new Command();
@@ -28,6 +29,7 @@ program
   });
 
 program.addCommand(snapshotCommand());
+registerControlCommands(program);
 
 program.parseAsync(process.argv).catch((e: Error) => {
   process.stderr.write(`${e.message}\n`);

@@ -217,6 +217,20 @@ export interface DeployedState {
   readonly userGroups: Record<string, DeployedUserGroup>;
   readonly snapshots: DeployedSnapshot[];
   readonly events: DeployedEvent[];
+  /** The control plane's own bookkeeping (not shown by the API). */
+  readonly control?: ControlBookkeeping;
+}
+
+/** What the control plane keeps besides the API's view: how nodes run, where events go. */
+export interface ControlBookkeeping {
+  /** Engine binary the nodes run (undefined: the bundled node). */
+  readonly engineBinary?: string;
+  /** Notification topic ARN → local sink (file path or http(s) URL). */
+  readonly topicSinks: Record<string, string>;
+  /** Replication group id → UTC day (yyyy-mm-dd) of its last automatic snapshot. */
+  readonly lastAutoSnapshotDay: Record<string, string>;
+  /** Secrets the template generates (by logical id), kept so a redeploy reads the same values. */
+  readonly generatedSecrets?: Record<string, string>;
 }
 
 /** An empty state (nothing deployed yet). */

@@ -1,0 +1,205 @@
+/**
+ * Health checks and recovery. Every node gets a PING on a persistent admin connection every
+ * `intervalMs`; a node whose process is gone, or that misses `missesAllowed` checks in a row
+ * (wedged), has failed. A failed primary is failed over (the replica with the highest replication
+ * offset is promoted, the others re-pointed, the primary endpoint follows); a failed node is then
+ * replaced in place and resyncs as a replica.
+ */
+import { events } from '../api/event-messages';
+import { ControlPlane } from '../daemon/control-plane';
+import { sleep } from '../hosts/local';
+import { AdminConnection } from '../nodes/admin-client';
+import { Group, Node, members, setPhase } from '../state/types';
+
+export interface MonitorOptions {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly missesAllowed: number;
+}
+
+export const DEFAULT_MONITOR: MonitorOptions = { intervalMs: 100, timeoutMs: 500, missesAllowed: 3 };
+
+export class HealthMonitor {
+  private timer?: NodeJS.Timeout;
+  private readonly misses = new Map<string, number>();
+  private readonly inFlight = new Set<string>();
+  private stopped = false;
+
+  constructor(private readonly cp: ControlPlane, private readonly opts: MonitorOptions = DEFAULT_MONITOR) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), this.opts.intervalMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const c of this.cp.healthConnections.values()) c.close();
+    this.cp.healthConnections.clear();
+  }
+
+  private tick(): void {
+    for (const group of Object.values(this.cp.state.replicationGroups)) {
+      if (group.status === 'creating' || group.status === 'deleting') continue;
+      for (const node of members(group)) {
+        const id = node.cacheClusterId;
+        if (this.inFlight.has(id) || this.cp.busy.has(id)) continue;
+        if (this.cp.failed.has(id)) {
+          this.recover(group, node);
+          continue;
+        }
+        if (node.status !== 'available') continue;
+        this.inFlight.add(id);
+        void this.check(group, node).finally(() => this.inFlight.delete(id));
+      }
+    }
+  }
+
+  private async check(group: Group, node: Node): Promise<void> {
+    const id = node.cacheClusterId;
+    const gone = node.pid === undefined || !this.cp.host(node).isRunning(node.pid, this.cp.nodeDir(node));
+    let ok = false;
+    if (!gone) {
+      try {
+        let c = this.cp.healthConnections.get(id);
+        if (!c) {
+          c = await AdminConnection.open(this.cp.target(group, node), this.opts.timeoutMs);
+          this.cp.healthConnections.set(id, c);
+          // A dropped connection is checked at once rather than at the next tick.
+          const conn = c;
+          c.onClose(() => {
+            if (this.cp.healthConnections.get(id) === conn) this.cp.healthConnections.delete(id);
+            if (!this.stopped && !this.inFlight.has(id) && node.status === 'available' && !this.cp.busy.has(id) && !this.cp.failed.has(id)) {
+              this.inFlight.add(id);
+              void this.check(group, node).finally(() => this.inFlight.delete(id));
+            }
+          });
+        }
+        const r = await c.call(['PING'], this.opts.timeoutMs);
+        ok = !(r instanceof Error);
+      } catch {
+        this.cp.healthConnections.get(id)?.close();
+        this.cp.healthConnections.delete(id);
+      }
+    }
+    if (ok) {
+      this.misses.delete(id);
+      return;
+    }
+    const misses = (this.misses.get(id) ?? 0) + 1;
+    this.misses.set(id, misses);
+    if (!gone && misses < this.opts.missesAllowed) return;
+    this.misses.delete(id);
+    if (node.status !== 'available' || this.cp.busy.has(id)) return;
+    // From here on the node has failed; the recovery runs in the control plane's queue.
+    this.cp.failed.add(id);
+    this.cp.repointEndpoints(group);
+    this.cp.busy.add(id);
+    const work = node.role === 'primary' && group.spec.automaticFailover
+      ? () => failover(this.cp, group, node, 'failed')
+      : () => Promise.resolve();
+    // The failover itself jumps the queue's wait for long deploys only through `serialize` order;
+    // it is queued first thing so it runs before any later request.
+    void this.cp.serialize(async () => {
+      try {
+        await work();
+      } finally {
+        this.cp.busy.delete(id);
+      }
+    }).catch(() => undefined);
+  }
+
+  /** Replaces a failed node in place (same host and port) and resyncs it as a replica. */
+  private recover(group: Group, node: Node): void {
+    const id = node.cacheClusterId;
+    if (this.cp.busy.has(id)) return;
+    this.cp.busy.add(id);
+    void this.cp.serialize(async () => {
+      try {
+        await replaceNode(this.cp, group, node);
+      } finally {
+        this.cp.busy.delete(id);
+      }
+    }).catch(() => undefined);
+  }
+}
+
+/**
+ * Promotes the most up-to-date replica of `group` in place of `oldPrimary` (failed, or being
+ * demoted by test-failover). Returns the new primary.
+ */
+export async function failover(cp: ControlPlane, group: Group, oldPrimary: Node, why: 'failed' | 'test'): Promise<Node | undefined> {
+  const candidates = cp.replicasOf(group).filter((n) => cp.isUp(n));
+  if (candidates.length === 0) {
+    cp.emit({ sourceType: 'replication-group', sourceIdentifier: group.replicationGroupId, message: 'Failover not possible for node group 0001: no available replica' });
+    return undefined;
+  }
+  // The most up-to-date replica: highest replication offset it has processed.
+  const offsets = await Promise.all(candidates.map(async (n) => {
+    try {
+      const info = await cp.info(group, n, 'replication', 500);
+      return Number(info.slave_repl_offset ?? info.master_repl_offset ?? -1);
+    } catch {
+      return -2;
+    }
+  }));
+  let best = 0;
+  for (let i = 1; i < candidates.length; i++) if (offsets[i] > offsets[best]) best = i;
+  const next = candidates[best];
+  await cp.call(group, next, ['REPLICAOF', 'NO', 'ONE']);
+  oldPrimary.role = 'replica';
+  next.role = 'primary';
+  cp.repointEndpoints(group);
+  cp.save();
+  const to = [next.endpoint.address, String(next.endpoint.port)];
+  await Promise.all(cp.replicasOf(group).filter((r) => r !== oldPrimary && cp.isUp(r))
+    .map((r) => cp.call(group, r, ['REPLICAOF', ...to]).catch(() => undefined)));
+  cp.emit(events.failoverCompleted(next.cacheClusterId, oldPrimary.cacheClusterId, next.cacheClusterId));
+  cp.emit(events.failoverCompletedForGroup(group.replicationGroupId, oldPrimary.cacheClusterId, next.cacheClusterId));
+  if (why === 'test' && cp.isUp(oldPrimary)) {
+    await cp.call(group, oldPrimary, ['REPLICAOF', ...to]);
+    cp.repointEndpoints(group);
+  } else {
+    await replaceNode(cp, group, oldPrimary);
+  }
+  return next;
+}
+
+/** Restarts a failed node's process on its host as a replica of the current primary. */
+export async function replaceNode(cp: ControlPlane, group: Group, node: Node): Promise<void> {
+  if (!cp.state.replicationGroups[group.replicationGroupId] || !members(group).includes(node)) return;
+  const primary = cp.primaryOf(group);
+  if (node.role === 'primary') {
+    if (group.spec.automaticFailover && cp.replicasOf(group).some((n) => cp.isUp(n))) {
+      await failover(cp, group, node, 'failed');
+      return;
+    }
+    // No replica to promote: the primary comes back in place (with whatever its dir holds).
+  } else if (!primary || !cp.isUp(primary)) {
+    return; // wait for a primary to sync from
+  }
+  const id = node.cacheClusterId;
+  cp.emit(events.recoveringCacheNodes(id, [node.cacheNodeId]));
+  setPhase(node, 'rebooting');
+  cp.save();
+  if (node.pid !== undefined) {
+    const h = cp.host(node);
+    if (h.isRunning(node.pid, cp.nodeDir(node))) {
+      h.resume(node.pid);
+      await h.stop(node.pid, 1000);
+    }
+  }
+  try {
+    await cp.launch(group, node);
+    await cp.waitReady(group, node);
+    cp.failed.delete(id);
+    setPhase(node, 'available');
+    cp.repointEndpoints(group);
+    cp.emit(events.finishedRecovery(id, [node.cacheNodeId]));
+  } catch (e) {
+    cp.failed.add(id);
+    cp.save();
+    await sleep(500); // the monitor tries again on its next tick
+    throw e;
+  }
+}

@@ -1,0 +1,104 @@
+// Helpers for the control-plane tests: run the compiled CLI against a state dir, read what it
+// deployed, and check that processes are gone.
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CLI } from '../engine/nodes';
+
+export const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => fs.existsSync(p));
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `cdk-elasticache <args>`; resolves with its exit code and output (never rejects on a non-zero exit). */
+export function cli(args: string[], cwd?: string, timeoutMs = 120000): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Runs a CLI command that must succeed; returns its stdout. */
+export async function ok(args: string[]): Promise<string> {
+  const r = await cli(args);
+  if (r.code !== 0) throw new Error(`cdk-elasticache ${args.join(' ')} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** `--output json` of a verb, parsed. */
+export async function json<T = any>(args: string[]): Promise<T> {
+  return JSON.parse(await ok([...args, '--output', 'json'])) as T;
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+/** Every pid the state dir knows: nodes and the control plane. */
+export function knownPids(stateDir: string): number[] {
+  const pids: number[] = [];
+  try {
+    const state = JSON.parse(fs.readFileSync(path.join(stateDir, 'state.json'), 'utf8'));
+    for (const g of Object.values<any>(state.replicationGroups)) {
+      for (const ng of g.nodeGroups) for (const n of ng.members) if (n.pid) pids.push(n.pid);
+    }
+  } catch {
+    /* nothing deployed */
+  }
+  try {
+    pids.push(Number(fs.readFileSync(path.join(stateDir, 'control.pid'), 'utf8')));
+  } catch {
+    /* no control plane */
+  }
+  return pids;
+}
+
+/** Last resort for a failed test: SIGKILL what the state dir started (by pid). */
+export function killAll(stateDir: string): void {
+  for (const pid of knownPids(stateDir)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+interface Member {
+  CacheClusterId: string;
+  CurrentRole: string;
+  ReadEndpoint: { Address: string; Port: number };
+  PreferredAvailabilityZone: string;
+}
+
+/** The group's endpoints and members from describe-replication-groups. */
+export async function topology(stateDir: string, id: string) {
+  const r = await json(['describe-replication-groups', '--replication-group-id', id, '--state-dir', stateDir]);
+  const g = r.ReplicationGroups[0];
+  const ng = g.NodeGroups[0];
+  return {
+    status: g.Status as string,
+    primary: { host: ng.PrimaryEndpoint.Address as string, port: ng.PrimaryEndpoint.Port as number },
+    reader: { host: ng.ReaderEndpoint.Address as string, port: ng.ReaderEndpoint.Port as number },
+    members: ng.NodeGroupMembers as Member[],
+  };
+}
