@@ -4,7 +4,7 @@ import { performance } from 'perf_hooks';
 import * as tls from 'tls';
 import { Acl } from './acl';
 import { Client } from './client';
-import { arityOk, CommandError, CommandSpec, Errors, keyPositions } from './commands/command';
+import { arityOk, CMD_DENYOOM, CMD_LOADING, CMD_NO_AUTH, CMD_NO_MULTI, CMD_NOSCRIPT, CMD_SKIP_SLOWLOG, CommandError, CommandSpec, Errors, keyPositions } from './commands/command';
 import { CommandTable } from './commands/table';
 import { Config } from './config';
 import { Db, KeyspaceEvents } from './db';
@@ -107,6 +107,10 @@ export class Server {
   private slowlogThreshold: number;
   /** maxmemory, kept in a field: it is read before every write. */
   private maxmemory: number;
+  /** processInput calls in progress (nested when serving a blocked client); commands chain clock reads only there. */
+  private feeding = 0;
+  /** The end of the previous command of the current input batch (performance.now), or -1. */
+  private clockAt = -1;
   /** Extra periodic work (save schedule, replication...) registered by modules. */
   public readonly cronHooks: Array<(now: number) => void> = [];
 
@@ -216,6 +220,7 @@ export class Server {
   /** Parses and runs every complete command in `chunk`, then writes the replies at once. */
   public processInput(client: Client, chunk: Buffer): void {
     client.parser.authRequired = !client.authenticated;
+    this.feeding++;
     try {
       client.parser.feed(chunk, (argv) => {
         if (client.closeAfterReply || client.closed) return false;
@@ -227,6 +232,9 @@ export class Server {
       if (!(e instanceof ProtocolError)) throw e;
       client.reply.error(`ERR Protocol error: ${e.message}`);
       client.closeAfterReply = true;
+    } finally {
+      this.feeding--;
+      this.clockAt = -1;
     }
     this.flushClient(client);
   }
@@ -282,11 +290,11 @@ export class Server {
       this.rejectCommand(client, Errors.arity(spec.name), spec);
       return;
     }
-    if (!client.authenticated && !spec.flags.includes('no-auth')) {
+    if (!client.authenticated && (spec.bits & CMD_NO_AUTH) === 0) {
       this.rejectCommand(client, 'NOAUTH Authentication required.', spec);
       return;
     }
-    if (client.multi && spec.flags.includes('no-multi')) {
+    if (client.multi && (spec.bits & CMD_NO_MULTI) !== 0) {
       this.rejectCommand(client, 'ERR Command not allowed inside a transaction', spec);
       return;
     }
@@ -295,7 +303,7 @@ export class Server {
       this.rejectCommand(client, denied, spec);
       return;
     }
-    if (this.loading && !spec.flags.includes('loading')) {
+    if (this.loading && (spec.bits & CMD_LOADING) === 0) {
       this.rejectCommand(client, 'LOADING Valkey is loading the dataset in memory', spec);
       return;
     }
@@ -316,7 +324,7 @@ export class Server {
       client.reply.simple('QUEUED');
       return;
     }
-    if (this.maxmemory > 0 && spec.flags.includes('denyoom') && !this.makeRoomFor(client)) {
+    if (this.maxmemory > 0 && (spec.bits & CMD_DENYOOM) !== 0 && !this.makeRoomFor(client)) {
       this.rejectCommand(client, Errors.oom, spec);
       return;
     }
@@ -325,11 +333,13 @@ export class Server {
 
   /** Runs a looked-up, checked command (also used by EXEC and scripts). */
   public execute(client: Client, spec: CommandSpec, argv: string[]): void {
-    if (this.monitors.size > 0 && !spec.flags.includes('noscript') && spec.name !== 'auth') this.feedMonitors(client, argv);
+    if (this.monitors.size > 0 && (spec.bits & CMD_NOSCRIPT) === 0 && spec.name !== 'auth') this.feedMonitors(client, argv);
     const stats = this.commandStats(spec.name);
     client.lastCommand = spec.name;
     const mark = client.reply.mark();
-    const t0 = performance.now();
+    // Consecutive commands of one input batch share a clock read: one command's end is the next one's start.
+    const t0 = this.clockAt >= 0 ? this.clockAt : performance.now();
+    this.clockAt = -1;
     try {
       spec.handler(client, argv);
     } catch (e) {
@@ -348,12 +358,14 @@ export class Server {
         this.log.warning(`internal error in ${spec.name}: ${(e as Error).stack}`);
       }
     }
-    const usec = (performance.now() - t0) * 1000;
+    const t1 = performance.now();
+    if (this.feeding > 0) this.clockAt = t1;
+    const usec = (t1 - t0) * 1000;
     stats.calls++;
     stats.usec += usec;
     this.stats.totalCommands++;
     const slower = this.slowlogThreshold;
-    if (slower >= 0 && usec >= slower && !spec.flags.includes('skip-slowlog')) this.addSlowlog(client, argv, usec);
+    if (slower >= 0 && usec >= slower && (spec.bits & CMD_SKIP_SLOWLOG) === 0) this.addSlowlog(client, argv, usec);
     if (this.onCommandTimed !== undefined) this.onCommandTimed(spec, usec);
     // Inside EXEC the transaction is atomic: blocked clients are served after it, not between its commands.
     if (this.readyKeys.size > 0 && !this.inExec) this.serveBlockedClients();

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { performance } from 'perf_hooks';
 import type { Client } from '../client';
-import { arityOk, CommandError, CommandSpec, Errors } from '../commands/command';
+import { arityOk, CMD_DENYOOM, CMD_NOSCRIPT, CMD_WRITE, CommandError, CommandSpec, Errors } from '../commands/command';
 import type { Reply } from '../resp/reply';
 import type { Server } from '../server';
 import { installLibs } from './libs';
@@ -75,18 +75,12 @@ interface ReplyInternals {
   len: number;
 }
 
-const CF_WRITE = 1;
-const CF_DENYOOM = 2;
-const CF_NOSCRIPT = 4;
-const specFlags = new WeakMap<CommandSpec, number>();
-/** A command's flags that scripts check, as bits (cached per command). */
+const CF_WRITE = CMD_WRITE;
+const CF_DENYOOM = CMD_DENYOOM;
+const CF_NOSCRIPT = CMD_NOSCRIPT;
+/** A command's flags that scripts check, as bits (precomputed on the spec). */
 function commandFlags(spec: CommandSpec): number {
-  let f = specFlags.get(spec);
-  if (f === undefined) {
-    f = (spec.flags.includes('write') ? CF_WRITE : 0) | (spec.flags.includes('denyoom') ? CF_DENYOOM : 0) | (spec.flags.includes('noscript') ? CF_NOSCRIPT : 0);
-    specFlags.set(spec, f);
-  }
-  return f;
+  return spec.bits;
 }
 
 /** Instructions between two checks of the clock. */
