@@ -14,6 +14,7 @@ import { classBit, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW, parseNotifyFlag
 import { PubSubHub } from './pubsub-hub';
 import { quoteArg } from './repr';
 import { ProtocolError, QueryBufferLimitError } from './resp/parser';
+import { acceptWithSharedReadBuffer } from './shared-read';
 import { StartupError } from './startup';
 
 /** Per-command statistics (INFO commandstats). */
@@ -154,6 +155,7 @@ export class Server {
         for (const host of binds) {
           const srv = net.createServer({ noDelay: true }, (s) => this.accept(s));
           boundPort = await listenOn(srv, port, host);
+          acceptWithSharedReadBuffer(srv, (s) => this.accept(s, true));
           this.listeners.push(srv);
         }
       }
@@ -188,37 +190,44 @@ export class Server {
     return bound;
   }
 
-  private accept(socket: net.Socket): void {
+  /** A new connection; `borrowed`: its reads come as views of a shared buffer (shared-read.ts), returns their handler. */
+  private accept(socket: net.Socket, borrowed = false): ((chunk: Buffer) => void) | undefined {
     socket.setNoDelay(true);
     if (this.clients.size >= this.config.getNumber('maxclients')) {
       this.stats.rejectedConnections++;
+      socket.on('error', () => undefined);
       socket.end('-ERR max number of clients reached\r\n');
-      return;
+      return undefined;
     }
     const keepalive = this.config.getNumber('tcp-keepalive');
     if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
     const client = new Client(this.nextClientId++, socket, this, this.dbs[0]);
     this.clients.set(client.id, client);
     this.stats.totalConnections++;
-    socket.on('data', (chunk: Buffer) => this.onData(client, chunk));
+    const onData = (chunk: Buffer) => this.onData(client, chunk, borrowed);
+    if (!borrowed) socket.on('data', onData);
     socket.on('error', () => undefined); // a reset connection is just closed
     socket.on('close', () => this.removeClient(client));
+    return onData;
   }
 
-  private onData(client: Client, chunk: Buffer): void {
+  private onData(client: Client, chunk: Buffer, borrowed = false): void {
     this.stats.netInputBytes += chunk.length;
     client.lastInteraction = Date.now();
     if (client.blocked) {
-      client.pendingInput.push(chunk); // a blocked client's next commands wait until it is served
+      client.pendingInput.push(borrowed ? Buffer.from(chunk) : chunk); // a blocked client's next commands wait until it is served
       client.pendingInputBytes += chunk.length;
       if (client.pendingInputBytes > this.config.getNumber('client-query-buffer-limit')) this.queryBufferLimitReached(client);
       return;
     }
-    this.processInput(client, chunk);
+    this.processInput(client, chunk, borrowed);
   }
 
-  /** Parses and runs every complete command in `chunk`, then writes the replies at once. */
-  public processInput(client: Client, chunk: Buffer): void {
+  /**
+   * Parses and runs every complete command in `chunk`, then writes the replies at once. `borrowed`:
+   * the chunk is only valid during this call (the parser copies what it keeps).
+   */
+  public processInput(client: Client, chunk: Buffer, borrowed = false): void {
     client.parser.authRequired = !client.authenticated;
     this.feeding++;
     try {
@@ -226,7 +235,7 @@ export class Server {
         if (client.closeAfterReply || client.closed) return false;
         this.call(client, argv);
         return client.blocked === undefined;
-      });
+      }, borrowed);
     } catch (e) {
       if (e instanceof QueryBufferLimitError) return this.queryBufferLimitReached(client);
       if (!(e instanceof ProtocolError)) throw e;

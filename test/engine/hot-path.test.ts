@@ -168,6 +168,48 @@ describe('hot path: our node alone', () => {
     expect(all.equals(want)).toBe(true);
   });
 
+  // Plain connections read into one buffer shared by all of them (shared-read.ts): what a connection keeps
+  // between reads (a cut request, a large argument arriving in pieces, input queued while blocked) must be
+  // its own copy, since another connection's read overwrites the buffer.
+  test('partial requests survive other connections reading in between', async () => {
+    const a = await RespClient.connect(node.port);
+    const b = await RespClient.connect(node.port);
+    const raw = (c: RespClient) => (c as unknown as { socket: net.Socket }).socket;
+    const whole = Buffer.concat([req('SET', 'cut', '0123456789abcdef'), req('GET', 'cut')]);
+    const replies = a.sendMany(whole.subarray(0, 21), 2);
+    await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 20; i++) expect(await b.call('SET', `noise:${i}`, 'x'.repeat(i * 10))).toEqual({ simple: 'OK' });
+    raw(a).write(whole.subarray(21));
+    expect(await replies).toEqual([{ simple: 'OK' }, '0123456789abcdef']);
+    // A large value arriving in many reads, with the other connection busy in between.
+    const big = bytes(300000, 3);
+    const wire = req('SET', 'big', big);
+    const stored = a.sendMany(Buffer.alloc(0), 1); // the reply to the pieces written below
+    for (let i = 0; i < wire.length; i += 20000) {
+      raw(a).write(wire.subarray(i, i + 20000));
+      expect(await b.call('PING')).toEqual({ simple: 'PONG' });
+    }
+    expect(await stored).toEqual([{ simple: 'OK' }]);
+    expect(Buffer.from(String(await a.call('GET', 'big')), 'latin1').equals(big)).toBe(true);
+    a.close();
+    b.close();
+  });
+
+  test('input sent while blocked is kept until the client is served', async () => {
+    const a = await RespClient.connect(node.port);
+    const b = await RespClient.connect(node.port);
+    const served = a.sendMany(req('BLPOP', 'queue', '0'), 1);
+    await waitFor(async () => /blocked_clients:1/.test(String(await b.call('INFO', 'clients'))), 'the client to block');
+    const after = a.sendMany(Buffer.concat([req('SET', 'later', 'value-from-a'), req('GET', 'later')]), 2);
+    await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 20; i++) expect(await b.call('SET', `other:${i}`, 'y'.repeat(40))).toEqual({ simple: 'OK' });
+    expect(await b.call('RPUSH', 'queue', 'item')).toBe(1);
+    expect(await served).toEqual([['queue', 'item']]);
+    expect(await after).toEqual([{ simple: 'OK' }, 'value-from-a']);
+    a.close();
+    b.close();
+  });
+
   test('commands of one pipelined batch are timed each on its own (commandstats, slowlog)', async () => {
     const c = await RespClient.connect(node.port);
     await c.call('CONFIG', 'SET', 'slowlog-log-slower-than', '0');

@@ -59,12 +59,13 @@ export class RequestParser {
 
   /**
    * Feeds a chunk; calls `onCommand` for every complete request in it. Throws ProtocolError on a
-   * malformed request (the caller replies and closes).
+   * malformed request (the caller replies and closes). `borrowed`: the chunk is valid only during
+   * the call (a shared read buffer), so what is kept of it is copied.
    */
-  public feed(chunk: Buffer, onCommand: (argv: string[]) => boolean | void): void {
+  public feed(chunk: Buffer, onCommand: (argv: string[]) => boolean | void, borrowed = false): void {
     if (this.need > 0) {
       // Waiting for the rest of a large bulk: keep chunks aside until it is complete.
-      this.waiting.push(chunk);
+      this.waiting.push(borrowed ? Buffer.from(chunk) : chunk);
       this.waitingLen += chunk.length;
       if (this.waitingLen < this.need) {
         this.checkQueryBuffer((this.buf ? this.buf.length - this.pos : 0) + this.waitingLen);
@@ -82,20 +83,28 @@ export class RequestParser {
     }
     this.pos = 0;
     const buf = this.buf;
-    for (;;) {
-      const argv = this.argsLeft >= 0 ? this.readMultibulk(buf) : this.readRequest(buf);
-      if (argv === undefined) break;
-      if (argv.length > 0 && onCommand(argv) === false) {
-        // The caller stops reading (e.g. the client is blocked or closed); keep the rest.
-        break;
+    try {
+      for (;;) {
+        const argv = this.argsLeft >= 0 ? this.readMultibulk(buf) : this.readRequest(buf);
+        if (argv === undefined) break;
+        if (argv.length > 0 && onCommand(argv) === false) {
+          // The caller stops reading (e.g. the client is blocked or closed); keep the rest.
+          break;
+        }
+      }
+    } finally {
+      if (this.pos >= buf.length) {
+        this.buf = undefined;
+        this.pos = 0;
+      } else if (borrowed && buf === chunk) {
+        this.buf = Buffer.from(buf.subarray(this.pos));
+        this.pos = 0;
       }
     }
-    if (this.pos >= buf.length) {
-      this.buf = undefined;
-      this.pos = 0;
-    } else {
-      this.checkQueryBuffer(buf.length - this.pos);
-      if (this.bulkLen >= 0) this.need = this.bulkLen + 2 - (buf.length - this.pos);
+    if (this.buf !== undefined) {
+      const rest = this.buf.length - this.pos;
+      this.checkQueryBuffer(rest);
+      if (this.bulkLen >= 0) this.need = this.bulkLen + 2 - rest;
     }
   }
 
