@@ -91,6 +91,19 @@ describe('hot path: byte-exact against redis-server', () => {
     await sameBytes(few.subarray(0, few.indexOf('*3\r\n$3\r\nSET', 3000)), 1);
   });
 
+  test('command names in any letter case and unknown ones, over and over (names are reused by their bytes)', async () => {
+    const parts: Buffer[] = [];
+    const spellings = ['GET', 'get', 'Get', 'gET', 'SET', 'set', 'sEt', 'INCR', 'incr', 'NOPE', 'nope', 'GETT', 'GE', 'EXISTS', 'exists', 'Exists'];
+    for (let round = 0; round < 50; round++) {
+      for (const name of spellings) {
+        const lower = name.toLowerCase();
+        const args = lower === 'set' ? ['k', `v${round}`] : lower === 'exists' ? ['k', 'n'] : lower === 'incr' ? ['n'] : ['k'];
+        parts.push(req(name, ...args));
+      }
+    }
+    await sameBytes(Buffer.concat(parts));
+  });
+
   test('integer replies and aggregate headers: signs, zero, 9 digits and more, int64 bounds', async () => {
     const parts: Buffer[] = [];
     for (const v of ['0', '-1', '7', '-999999999', '999999999', '1000000000', '-1000000000', '123456789012', '9223372036854775806', '-9223372036854775807']) {

@@ -153,7 +153,7 @@ export class RequestParser {
       if (len < 0 || len > maxBulk) break;
       const start = scanEnd;
       if (end - start < len + 2) break;
-      args[i] = latin1(buf, start, start + len);
+      args[i] = i === 0 ? commandName(buf, start, start + len) : latin1(buf, start, start + len);
       pos = start + len + 2;
     }
     this.pos = pos;
@@ -263,6 +263,31 @@ export function latin1(b: Buffer, s: number, e: number): string {
       b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13], b[s + 14], b[s + 15]);
     default: return b.latin1Slice(s, e);
   }
+}
+
+/** Recently seen command names, by a hash of their bytes (see commandName). */
+const names: Array<string | undefined> = new Array<string | undefined>(256).fill(undefined);
+
+/**
+ * The first argument of a request (the command name): the same few names come again and again, so
+ * the string made last time for the same bytes is handed out again. That saves making the string
+ * and, since V8 keeps a string's hash, hashing it again in the command table lookup.
+ */
+function commandName(b: Buffer, s: number, e: number): string {
+  const n = e - s;
+  if (n === 0 || n > 16) return latin1(b, s, e);
+  let h = n;
+  for (let i = s; i < e; i++) h = (Math.imul(h, 31) + b[i]) | 0;
+  const slot = h & 255;
+  const cached = names[slot];
+  if (cached !== undefined && cached.length === n) {
+    let i = 0;
+    while (i < n && cached.charCodeAt(i) === b[s + i]) i++;
+    if (i === n) return cached;
+  }
+  const made = latin1(b, s, e);
+  names[slot] = made;
+  return made;
 }
 
 /** Where the last successful scanLength stopped (after the CR LF); module state keeps the hot path allocation-free. */
