@@ -67,8 +67,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts', '../engine/**/*.ts'],
   },
 
-  gitignore: ['/node_modules', 'cdk.out', '/examples/**/cdk.out', '/.tmp/', '__pycache__/', '*.pyc'],
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/.ci/', 'cdk.out'] },
+  gitignore: ['/node_modules', 'cdk.out', '/examples/**/cdk.out', 'cdktf.out', '/.tmp/', '__pycache__/', '*.pyc'],
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/.ci/', 'cdk.out', 'cdktf.out'] },
 });
 
 // The engine works on bits (hashes, bitmaps, encodings): bitwise operators are its vocabulary.
@@ -94,7 +94,7 @@ packagePython.reset();
 packagePython.description = 'Generate the Python bindings, build the wheel offline and check it';
 packagePython.exec('rm -rf dist/python && jsii-pacmak -v --target python --code-only --outdir dist');
 packagePython.exec('/usr/bin/python3 -m pip wheel --isolated --no-deps --no-build-isolation --no-index -q -w dist/python dist/python');
-packagePython.exec('/usr/bin/python3 scripts/python-check/check_wheel.py dist/python --run-example examples/python/app.py');
+packagePython.exec('/usr/bin/python3 scripts/python-check/check_wheel.py dist/python --run-example examples/python/app.py --run-example examples/python/terraform_app.py');
 
 const packageAll = project.tasks.tryFind('package-all')!;
 packageAll.reset();
@@ -105,7 +105,7 @@ packageTask.reset();
 packageTask.spawn(packageAll);
 
 project.addTask('synth:examples', {
-  description: 'Synthesize the example apps into examples/*/cdk.out',
+  description: 'Synthesize the example apps into examples/*/cdk.out and examples/terraform/cdktf.out',
   exec: 'ts-node --project test/tsconfig.json scripts/synth-examples.ts',
 });
 

@@ -4,6 +4,7 @@
  * CLI parsing by commander (well kept, the de-facto Node CLI parser): subcommands, help, errors.
  */
 import { Command } from 'commander';
+import { snapshotCommand } from './server/persistence/snapshot-tool';
 import { runServer } from './server/run';
 
 const program = new Command();
@@ -25,6 +26,8 @@ program
     const file = args[0] !== undefined && !args[0].startsWith('--') ? args.shift() : undefined;
     process.exitCode = await runServer(file, args);
   });
+
+program.addCommand(snapshotCommand());
 
 program.parseAsync(process.argv).catch((e: Error) => {
   process.stderr.write(`${e.message}\n`);

@@ -1,10 +1,13 @@
-// Synthesizes the TypeScript example app against the compiled library (lib/), as an installed
+// Synthesizes the TypeScript example apps (CDK and CDK Terrain) against the compiled library (lib/), as an installed
 // package would be used, and prints what each stack declares.
 import * as fs from 'fs';
 import * as path from 'path';
 import { aliasPackageToLib } from './package-alias';
 
 aliasPackageToLib();
+// The Terraform example (CDK Terrain) is synthesized after the CDK one, below.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const terraform = require('../examples/terraform/main');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildApp } = require('../examples/typescript/app');
 
@@ -32,3 +35,25 @@ for (const stack of assembly.stacks) {
   }
 }
 console.log(`templates written to ${path.relative(process.cwd(), outdir)}`);
+
+// The Terraform example (CDK Terrain): cdktf.out/stacks/<name>/cdk.tf.json, as `cdktn synth` writes it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const tfOutdir = path.join(__dirname, '..', 'examples', 'terraform', 'cdktf.out');
+fs.rmSync(tfOutdir, { recursive: true, force: true });
+terraform.buildApp(tfOutdir).synth();
+for (const name of fs.readdirSync(path.join(tfOutdir, 'stacks')).sort()) {
+  const json = JSON.parse(fs.readFileSync(path.join(tfOutdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+  const caches = Object.entries<Record<string, any>>(json.resource ?? {}).filter(([type]) => type.startsWith('aws_elasticache_'));
+  const summary = caches.map(([type, byId]) => `${Object.keys(byId).length} ${type}`).join(', ');
+  console.log(`${name} (cdk.tf.json): ${summary || 'no ElastiCache resources'}`);
+  for (const rg of Object.values<any>(json.resource?.aws_elasticache_replication_group ?? {})) {
+    if (rg.global_replication_group_id) {
+      console.log(`  replication group ${rg.replication_group_id}: Global Datastore secondary in ${rg.region ?? 'the provider region'}`);
+      continue;
+    }
+    const shards = rg.num_node_groups ?? 1;
+    const nodes = rg.num_cache_clusters ?? shards * (1 + (rg.replicas_per_node_group ?? 0));
+    console.log(`  replication group ${rg.replication_group_id}: ${rg.engine} ${rg.engine_version} ${rg.node_type}, ${shards} shard(s), ${nodes} node(s), Multi-AZ ${rg.multi_az_enabled}`);
+  }
+}
+console.log(`Terraform JSON written to ${path.relative(process.cwd(), tfOutdir)}/stacks/<stack>/cdk.tf.json`);

@@ -4,8 +4,9 @@ import { CfnGlobalReplicationGroup } from 'aws-cdk-lib/aws-elasticache';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { IGlobalDatastore } from './global-datastore-ref';
-import { validateGlobalDatastore } from './model/global-datastore';
+import { defaultGlobalDatastoreSuffix, validateGlobalDatastore } from './model/global-datastore';
 import { aggregateOf, METRIC_NAMESPACE } from './model/metrics';
+import { formatViolation } from './model/violation';
 import { CDK_CONTEXT, report } from './private/report';
 import { ReplicationGroup } from './replication-group';
 
@@ -52,7 +53,7 @@ export class GlobalDatastore extends Resource implements IGlobalDatastore {
     const primary = props.primary;
     this.primaryReplicationGroup = primary;
     const description = props.description ?? `Global Datastore ${this.node.path}`;
-    const suffix = props.globalDatastoreIdSuffix ?? primary.node.id.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+    const suffix = props.globalDatastoreIdSuffix ?? defaultGlobalDatastoreSuffix(primary.node.id);
 
     report(this, 'GlobalDatastore', validateGlobalDatastore({
       suffix,
@@ -94,7 +95,7 @@ export class GlobalDatastore extends Resource implements IGlobalDatastore {
           primaryRegion: Stack.of(primary).region,
           secondaryRegions: this.secondaries.map((s) => Stack.of(s).region),
         }, CDK_CONTEXT).filter((v) => v.severity === 'error');
-        return problems.map((v) => `${v.property}: ${v.message} [rule ${v.rule}: ${v.title}] Fix: ${v.fix}`);
+        return problems.map(formatViolation);
       },
     });
   }

@@ -13,3 +13,4 @@ export * from './replication-group-base';
 export * from './replication-group';
 export * from './global-datastore-ref';
 export * from './global-datastore';
+export * as tf from './tf';

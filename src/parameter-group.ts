@@ -1,22 +1,20 @@
-import { IResource, Lazy, RemovalPolicy, Resource, Token } from 'aws-cdk-lib';
+import { IResource, Lazy, RemovalPolicy, Resource } from 'aws-cdk-lib';
 import { CfnParameterGroup } from 'aws-cdk-lib/aws-elasticache';
 import { aws_elasticache as elasticacheRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { ClusterMode } from './cluster-mode';
 import { Engine } from './engine';
-import { validateEngineVersion } from './model/engine-versions';
 import {
-  defaultGroupName,
-  familyDefaults,
-  isKnownFamily,
-  parseDefaultGroupName,
-  validateClusterModeParameters,
-  validateFamily,
-  validateParameterGroupName,
-  validateParameters,
-  validateParametersForEngineVersion,
+  defaultParameterGroupDescription,
+  ImportedParameterGroupFacts,
+  importedParameterValueOf,
+  importParameterGroup,
+  parameterGroupProperties,
+  parameterValueOf,
+  resolveParameterGroupFamily,
+  validateParameterGroupValues,
 } from './model/parameters';
-import { violation, Violation } from './model/violation';
+import { Violation } from './model/violation';
 import { CDK_CONTEXT, report } from './private/report';
 
 /**
@@ -198,23 +196,7 @@ export class ParameterGroup extends Resource implements IParameterGroup {
   constructor(scope: Construct, id: string, props: ParameterGroupProps = {}) {
     super(scope, id);
 
-    const problems: Violation[] = [];
-    let family: string;
-    if (props.engine && props.family !== undefined) {
-      problems.push(familyChoiceViolation('both engine and family are given'));
-      family = props.family;
-    } else if (props.engine) {
-      const engineProblems = validateEngineVersion(props.engine.engineName, props.engine.engineVersion, 'engine');
-      problems.push(...engineProblems);
-      family = engineProblems.some((v) => v.severity === 'error') ? 'unknown' : props.engine.parameterGroupFamily;
-    } else if (props.family !== undefined) {
-      problems.push(...validateFamily(props.family, CDK_CONTEXT, 'family'));
-      family = props.family;
-    } else {
-      problems.push(familyChoiceViolation('neither engine nor family is given'));
-      family = 'unknown';
-    }
-
+    const { family, problems } = resolveParameterGroupFamily({ engine: props.engine, family: props.family }, CDK_CONTEXT);
     this.groupFamily = family;
     this.family = family;
     this.engineVersion = props.engine?.engineVersion;
@@ -232,7 +214,7 @@ export class ParameterGroup extends Resource implements IParameterGroup {
 
     this.resource = new CfnParameterGroup(this, 'Resource', {
       cacheParameterGroupFamily: family,
-      description: props.description ?? this.defaultDescription(),
+      description: props.description ?? defaultParameterGroupDescription(family, this.clusterMode, CDK_CONTEXT),
       properties: Lazy.any({ produce: () => this.renderProperties() }),
     });
     this.resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
@@ -265,30 +247,16 @@ export class ParameterGroup extends Resource implements IParameterGroup {
    * @param name the parameter name, e.g. `maxmemory-policy`
    */
   public parameterValue(name: string): string | undefined {
-    if (name === 'cluster-enabled') return yesNo(this.enabled);
-    if (Object.prototype.hasOwnProperty.call(this.values, name)) return this.values[name];
-    if (Token.isUnresolved(this.groupFamily) || !isKnownFamily(this.groupFamily)) return undefined;
-    return familyDefaults(this.groupFamily, this.enabled)?.[name];
+    return parameterValueOf(this.groupFamily, this.enabled, this.values, name, CDK_CONTEXT);
   }
 
   private checkParameters(parameters: { [name: string]: string }): Violation[] {
-    return [
-      ...validateParameters(this.groupFamily, parameters, CDK_CONTEXT, 'parameters'),
-      ...validateClusterModeParameters(this.groupFamily, this.enabled, parameters, CDK_CONTEXT, 'parameters'),
-      ...validateParametersForEngineVersion(this.groupFamily, this.engineVersion, parameters, CDK_CONTEXT, 'parameters'),
-    ];
+    return validateParameterGroupValues(this.groupFamily, this.enabled, this.engineVersion, parameters, CDK_CONTEXT);
   }
 
   private renderProperties(): { [name: string]: string } | undefined {
-    const props: { [name: string]: string } = this.enabled ? { 'cluster-enabled': 'yes' } : {};
-    Object.assign(props, this.values);
+    const props = parameterGroupProperties(this.enabled, this.values);
     return Object.keys(props).length > 0 ? props : undefined;
-  }
-
-  private defaultDescription(): string {
-    const family = Token.isUnresolved(this.groupFamily) ? 'a custom family' : this.groupFamily;
-    const mode = this.clusterMode === ClusterMode.DISABLED ? 'cluster mode disabled' : `cluster mode ${this.clusterMode} (cluster-enabled yes)`;
-    return `Parameters for ${family}, ${mode}`;
   }
 }
 
@@ -297,40 +265,15 @@ class ImportedParameterGroup extends Resource implements IParameterGroup {
   public readonly parameterGroupName: string;
   public readonly family?: string;
   public readonly clusterEnabled?: boolean;
-  private readonly isDefaultGroup: boolean;
+  private readonly facts: ImportedParameterGroupFacts;
 
   constructor(scope: Construct, id: string, attrs: ParameterGroupAttributes) {
     super(scope, id);
-    const name = attrs.parameterGroupName;
-    const parsed = Token.isUnresolved(name) ? undefined : parseDefaultGroupName(name);
-    const problems: Violation[] = [...validateParameterGroupName(name, CDK_CONTEXT, 'parameterGroupName')];
-    if (parsed && attrs.family !== undefined && !Token.isUnresolved(attrs.family) && attrs.family !== parsed.family) {
-      problems.push(
-        violation(
-          'E4',
-          "a default group's name tells its family",
-          'family',
-          `'${name}' is a group of family ${parsed.family}, but family is '${attrs.family}'`,
-          `leave family out, or import '${defaultGroupName(attrs.family, parsed.clusterEnabled)}'`,
-        ),
-      );
-    }
-    if (parsed && attrs.clusterEnabled !== undefined && attrs.clusterEnabled !== parsed.clusterEnabled) {
-      problems.push(
-        violation(
-          'T9',
-          "a default group's name tells its cluster mode",
-          'clusterEnabled',
-          `'${name}' has cluster-enabled ${yesNo(parsed.clusterEnabled)}, but clusterEnabled is ${attrs.clusterEnabled}`,
-          `leave clusterEnabled out, or import '${defaultGroupName(parsed.family, attrs.clusterEnabled)}'`,
-        ),
-      );
-    }
-    report(this, 'ParameterGroup', problems);
-    this.parameterGroupName = name;
-    this.family = attrs.family ?? parsed?.family;
-    this.clusterEnabled = attrs.clusterEnabled ?? parsed?.clusterEnabled;
-    this.isDefaultGroup = parsed !== undefined;
+    this.facts = importParameterGroup(attrs.parameterGroupName, attrs, CDK_CONTEXT);
+    report(this, 'ParameterGroup', this.facts.problems);
+    this.parameterGroupName = attrs.parameterGroupName;
+    this.family = this.facts.family;
+    this.clusterEnabled = this.facts.clusterEnabled;
   }
 
   public get parameterGroupRef(): elasticacheRefs.ParameterGroupReference {
@@ -338,23 +281,6 @@ class ImportedParameterGroup extends Resource implements IParameterGroup {
   }
 
   public parameterValue(name: string): string | undefined {
-    if (name === 'cluster-enabled') return this.clusterEnabled === undefined ? undefined : yesNo(this.clusterEnabled);
-    // Only a default group is known to hold the family's defaults.
-    if (!this.isDefaultGroup || this.family === undefined) return undefined;
-    return familyDefaults(this.family, this.clusterEnabled)?.[name];
+    return importedParameterValueOf(this.facts, name);
   }
-}
-
-function familyChoiceViolation(what: string): Violation {
-  return violation(
-    'E4',
-    'parameter group needs an engine or a family',
-    'engine',
-    `${what}; a parameter group needs exactly one`,
-    "give engine (e.g. Engine.VALKEY_8_1) or family (e.g. 'valkey8'), not both",
-  );
-}
-
-function yesNo(value: boolean): string {
-  return value ? 'yes' : 'no';
 }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, SecretValue, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnReplicationGroup, CfnReplicationGroupProps } from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,12 +9,12 @@ import { Endpoint } from './endpoint';
 import { Engine } from './engine';
 import { IGlobalDatastore } from './global-datastore-ref';
 import { LogDestination } from './log-destination';
-import { NodeGroupSpec, ReplicationGroupSpec } from './model/replication-group';
-import { validateReplicationGroupRules } from './model/replication-group-rules';
+import { validateSubnetSource } from './model/subnet-group';
 import { memberClusterIds } from './model/topology';
 import { NodeType } from './node-type';
 import { Durability, IpDiscovery, NetworkType, TransitEncryptionMode } from './options';
 import { IParameterGroup } from './parameter-group';
+import { nodeGroupConfigurations, parametersTheRulesRead, resolveReplicationGroup } from './private/replication-group-settings';
 import { CDK_CONTEXT, report } from './private/report';
 import { IReplicationGroup, ReplicationGroupAttributes, ReplicationGroupBase } from './replication-group-base';
 import { RestoreSource } from './restore-source';
@@ -309,82 +309,37 @@ export class ReplicationGroup extends ReplicationGroupBase {
     super(scope, id, { physicalName: props.replicationGroupId });
     const gd = props.globalDatastore;
     const primary = gd?.primaryReplicationGroup;
-    const engine = primary?.engine ?? props.engine ?? Engine.VALKEY_8_1;
-    const nodeType = primary?.nodeType ?? props.nodeType ?? NodeType.R7G_LARGE;
-    const primaryMode = primary && (primary.clusterModeEnabled ? ClusterMode.ENABLED : ClusterMode.DISABLED);
-    const clusterMode = primaryMode ?? props.clusterMode ?? ClusterMode.DISABLED;
-    const cme = clusterMode === ClusterMode.ENABLED;
-    const shards = primary?.shards ?? props.shards ?? (props.nodeGroups?.length || (cme ? 3 : 1));
-    const replicas = props.replicasPerShard ?? 1;
-    const replicaCounts = props.nodeGroups?.length ? props.nodeGroups.map((g) => g.replicaCount ?? replicas) : [replicas];
-    const everyShardHasReplica = replicaCounts.every((r) => Token.isUnresolved(r) || r > 0);
-    // Defaults follow what the node type supports: no Multi-AZ on t1, failover on t2 only in cluster mode.
-    const family = nodeType.family;
-    const failoverCapable = family !== 't1' && (family !== 't2' || cme);
-    const multiAz = props.multiAz ?? (everyShardHasReplica && failoverCapable);
-    const automaticFailover = props.automaticFailover ?? (cme || multiAz || (everyShardHasReplica && failoverCapable));
-    const port = props.port ?? 6379;
-    const transitEncryption = primary?.transitEncryption ?? props.transitEncryption ?? true;
-    const atRestEncryption = props.atRestEncryption ?? true;
-    const dataTiering = props.dataTiering ?? nodeType.dataTiering;
-    const backupDays = props.backupRetention?.toDays() ?? (nodeType.name === 'cache.t1.micro' ? 0 : 1); // t1.micro has no backups
-    const clusterEnabledGroup = clusterMode !== ClusterMode.DISABLED;
-    const engineFamily = safeFamily(engine); // undefined for a malformed version, which validation reports
-    const defaultGroup = engineFamily ? `default.${engineFamily}${clusterEnabledGroup ? '.cluster.on' : ''}` : undefined;
-    const description = props.description ?? `Replication group ${this.node.path}`;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
     const authToken = props.authToken?.unsafeUnwrap();
-
-    const explicitProps = Object.entries(props).filter(([, v]) => v !== undefined).map(([k]) => k);
-    const spec: ReplicationGroupSpec = {
-      replicationGroupId: props.replicationGroupId,
-      description,
-      engine: engine.engineName,
-      engineVersion: engine.engineVersion,
-      nodeType: nodeType.name,
-      clusterMode,
-      shards,
-      replicasPerShard: replicas,
-      nodeGroups: props.nodeGroups as NodeGroupSpec[] | undefined,
-      preferredAvailabilityZones: props.preferredAvailabilityZones,
-      multiAz,
-      automaticFailover,
-      port,
-      parameterGroup: props.parameterGroup
-        ? {
-          name: props.parameterGroup.parameterGroupName,
-          family: props.parameterGroup.family,
-          clusterEnabled: props.parameterGroup.clusterEnabled,
-          parameters: collectParameters(props.parameterGroup),
-        }
-        : { name: defaultGroup, family: engineFamily, clusterEnabled: clusterEnabledGroup },
-      transitEncryption,
-      transitEncryptionMode: props.transitEncryptionMode,
-      atRestEncryption,
+    const settings = resolveReplicationGroup({
+      ...props,
+      path: this.node.path,
       kmsKey: props.encryptionKey !== undefined,
       authToken,
       userGroup: props.userGroup ? { engine: props.userGroup.engine } : undefined,
-      durability: props.durability,
-      snapshotRetentionLimit: backupDays,
-      snapshotWindow: props.preferredBackupWindow,
-      maintenanceWindow: props.preferredMaintenanceWindow,
-      finalSnapshotName: props.finalSnapshotName,
+      backupRetentionDays: props.backupRetention?.toDays(),
       snapshotName: props.restoreFrom?.snapshotName,
       snapshotArns: props.restoreFrom?.snapshotArns,
-      snapshottingClusterId: props.snapshottingClusterId,
-      dataTiering,
-      networkType: props.networkType,
-      ipDiscovery: props.ipDiscovery,
       logDelivery: logDeliverySpecs(props.logDelivery),
+      parameterGroup: props.parameterGroup && {
+        name: props.parameterGroup.parameterGroupName,
+        family: props.parameterGroup.family,
+        clusterEnabled: props.parameterGroup.clusterEnabled,
+        parameters: parametersTheRulesRead(props.parameterGroup),
+      },
       globalSecondary: gd !== undefined,
-      explicitProps,
-    };
-    const problems = validateReplicationGroupRules(spec, CDK_CONTEXT);
+      primary,
+      explicitProps: Object.entries(props).filter(([, v]) => v !== undefined).map(([k]) => k),
+    }, CDK_CONTEXT);
+    const { engine, nodeType, clusterMode, shards, replicaCounts, multiAz, automaticFailover, port } = settings;
+    const { transitEncryption, atRestEncryption, dataTiering, description } = settings;
+    const cme = settings.clusterModeEnabled;
+    const replicas = settings.replicasPerShard;
+    const backupDays = settings.backupRetentionDays;
+    const defaultGroup = settings.defaultParameterGroupName;
+    const problems = [...settings.problems, ...validateSubnetSource(props.subnetGroup !== undefined, props.vpcSubnets !== undefined, 'vpcSubnets')];
     if (props.finalSnapshotName && removalPolicy !== RemovalPolicy.SNAPSHOT) {
       problems.push({ rule: 'B-final', title: 'a final snapshot needs the SNAPSHOT removal policy', property: 'finalSnapshotName', message: `finalSnapshotName is set but removalPolicy is ${removalPolicy}`, fix: 'remove removalPolicy (SNAPSHOT is the default) or remove finalSnapshotName', severity: 'error' });
-    }
-    if (props.subnetGroup && props.vpcSubnets) {
-      problems.push({ rule: 'X3', title: 'subnets come from one place', property: 'vpcSubnets', message: 'both subnetGroup and vpcSubnets are set', fix: 'set only one of them', severity: 'error' });
     }
     report(this, 'ReplicationGroup', problems);
     gd?._registerSecondary(this);
@@ -413,20 +368,14 @@ export class ReplicationGroup extends ReplicationGroupBase {
     ];
     this.connections = new ec2.Connections({ securityGroups, defaultPort: ec2.Port.tcp(port) });
 
-    const supportsClusterModeProp = engine.isValkey || engine.isAtLeast('7.0');
+    const supportsClusterModeProp = settings.supportsClusterModeProperty;
     const secondary = gd !== undefined;
     // Typed on its own so that a misspelt property name cannot slip through a spread.
     const topology: Partial<CfnReplicationGroupProps> = cme
       ? {
         numNodeGroups: secondary ? undefined : shards,
         replicasPerNodeGroup: props.nodeGroups?.length ? undefined : replicas,
-        nodeGroupConfiguration: props.nodeGroups?.map((g, i) => ({
-          nodeGroupId: g.nodeGroupId ?? String(i + 1).padStart(4, '0'),
-          slots: g.slots,
-          primaryAvailabilityZone: g.primaryAvailabilityZone,
-          replicaAvailabilityZones: g.replicaAvailabilityZones,
-          replicaCount: g.replicaCount ?? replicas,
-        })),
+        nodeGroupConfiguration: nodeGroupConfigurations(props.nodeGroups, replicas),
       }
       : {
         // One shard: NumCacheClusters changes replicas in place, ReplicasPerNodeGroup would replace the group.
@@ -506,23 +455,6 @@ function endpointOrThrow(e: Endpoint | undefined, name: string, path: string, in
     throw new Error(`${name} of '${path}' does not exist for this cluster mode; use ${instead}`);
   }
   return e;
-}
-
-function safeFamily(engine: Engine): string | undefined {
-  try {
-    return engine.parameterGroupFamily;
-  } catch {
-    return undefined;
-  }
-}
-
-function collectParameters(group: IParameterGroup): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of ['maxmemory-policy', 'appendonly', 'cluster-enabled']) {
-    const v = group.parameterValue(name);
-    if (v !== undefined) out[name] = v;
-  }
-  return out;
 }
 
 function logDeliverySpecs(opts?: LogDeliveryOptions) {

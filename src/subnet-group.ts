@@ -2,7 +2,7 @@ import { IResource, RemovalPolicy, Resource } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnSubnetGroup } from 'aws-cdk-lib/aws-elasticache';
 import { Construct } from 'constructs';
-import { isKnown, violation, Violation } from './model/violation';
+import { validateSubnetGroup } from './model/subnet-group';
 import { CDK_CONTEXT, report } from './private/report';
 
 /** A cache subnet group: the subnets of one VPC that nodes are placed in. */
@@ -40,8 +40,6 @@ export interface SubnetGroupProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-const MAX_SUBNETS = 20;
-
 /**
  * The subnets of a VPC that ElastiCache nodes run in (AWS::ElastiCache::SubnetGroup).
  *
@@ -75,17 +73,8 @@ export class SubnetGroup extends Resource implements ISubnetGroup {
   constructor(scope: Construct, id: string, props: SubnetGroupProps) {
     super(scope, id, { physicalName: props.subnetGroupName });
     const { subnetIds } = props.vpc.selectSubnets(props.vpcSubnets ?? SubnetGroup.defaultSubnets(props.vpc));
-    const problems: Violation[] = [];
-    if (isKnown(CDK_CONTEXT, subnetIds) && subnetIds.length > MAX_SUBNETS) {
-      problems.push(violation('X3', `at most ${MAX_SUBNETS} subnets per subnet group`, 'vpcSubnets', `${subnetIds.length} subnets selected`, `select at most ${MAX_SUBNETS} subnets`));
-    }
-    if (subnetIds.length === 0) {
-      problems.push(violation('X3', 'a subnet group needs subnets', 'vpcSubnets', 'the selection matched no subnet of the VPC', 'select subnets that exist in the VPC'));
-    }
     const name = props.subnetGroupName;
-    if (isKnown(CDK_CONTEXT, name) && (name.length > 255 || !/^[A-Za-z0-9-]+$/.test(name))) {
-      problems.push(violation('N3', 'subnet group names are up to 255 letters, digits or hyphens', 'subnetGroupName', `'${name}' is not a valid subnet group name`, 'use up to 255 letters, digits and hyphens'));
-    }
+    const problems = validateSubnetGroup({ name, subnetIds }, CDK_CONTEXT, 'vpcSubnets');
     report(this, 'SubnetGroup', problems);
 
     const resource = new CfnSubnetGroup(this, 'Resource', {

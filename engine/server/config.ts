@@ -71,6 +71,12 @@ export const DIRECTIVES: readonly Directive[] = [
   d('latency-monitor-threshold', 'int', '0', { min: 0 }),
   d('lua-time-limit', 'int', '5000', { min: 0, aliases: ['busy-reply-threshold'] }),
   d('save', 'string', '3600 1 300 100 60 10000', { check: checkSave }),
+  d('rdbcompression', 'bool', 'yes'),
+  d('rdbchecksum', 'bool', 'yes'),
+  d('stop-writes-on-bgsave-error', 'bool', 'yes'),
+  d('rdb-del-sync-files', 'bool', 'no'),
+  d('rdb-key-save-delay', 'int', '0', { min: 0 }),
+  d('key-load-delay', 'int', '0', { min: 0 }),
   d('appendonly', 'bool', 'no'),
   d('appendfsync', 'enum', 'everysec', { values: ['always', 'everysec', 'no'] }),
   d('hz', 'int', '10', { min: 1, max: 500 }),
@@ -84,6 +90,22 @@ export const DIRECTIVES: readonly Directive[] = [
   d('min-replicas-to-write', 'int', '0', { min: 0, aliases: ['min-slaves-to-write'] }),
   d('min-replicas-max-lag', 'int', '10', { min: 0, aliases: ['min-slaves-max-lag'] }),
   d('cluster-enabled', 'bool', 'no', { mutable: false }),
+  d('cluster-config-file', 'string', 'nodes.conf', { mutable: false }),
+  d('cluster-node-timeout', 'int', '15000', { min: 0 }),
+  d('cluster-port', 'int', '0', { min: 0, max: 65535, mutable: false }),
+  d('cluster-announce-ip', 'string', ''),
+  d('cluster-announce-port', 'int', '0', { min: 0, max: 65535 }),
+  d('cluster-announce-bus-port', 'int', '0', { min: 0, max: 65535 }),
+  d('cluster-announce-hostname', 'string', ''),
+  d('cluster-require-full-coverage', 'bool', 'yes'),
+  d('cluster-allow-reads-when-down', 'bool', 'no'),
+  d('cluster-allow-pubsubshard-when-down', 'bool', 'yes'),
+  d('cluster-allow-replica-migration', 'bool', 'yes'),
+  d('cluster-replica-no-failover', 'bool', 'no', { aliases: ['cluster-slave-no-failover'] }),
+  d('cluster-replica-validity-factor', 'int', '10', { min: 0, aliases: ['cluster-slave-validity-factor'] }),
+  d('cluster-migration-barrier', 'int', '1', { min: 0 }),
+  d('cluster-preferred-endpoint-type', 'enum', 'ip', { values: ['ip', 'hostname', 'unknown-endpoint'] }),
+  d('cluster-link-sendbuf-limit', 'memory', '0', { min: 0 }),
   d('hash-max-listpack-entries', 'int', '128', { min: 0, aliases: ['hash-max-ziplist-entries'] }),
   d('hash-max-listpack-value', 'int', '64', { min: 0, aliases: ['hash-max-ziplist-value'] }),
   d('list-max-listpack-size', 'int', '-2', { min: -5, aliases: ['list-max-ziplist-size'] }),
@@ -168,7 +190,8 @@ export class Config {
     let value: string;
     if (dir.kind === 'list' || dir.name === 'save' || dir.name === 'client-output-buffer-limit' || dir.name === 'notify-keyspace-events' || dir.kind === 'string') {
       value = args.join(' ');
-      if (dir.name === 'save' && atStartup && this.seenSave) {
+      // `save ""` clears the save points; later `save` lines add to what is there
+      if (dir.name === 'save' && (value === '' || value === '""')) {value = '';} else if (dir.name === 'save' && atStartup && this.seenSave) {
         value = `${this.values.get('save')} ${value}`.trim();
       }
       if (dir.name === 'save') this.seenSave = true;

@@ -50,6 +50,16 @@ export interface KeyspaceEvents {
   created(db: Db, key: string): void;
 }
 
+/**
+ * Copy-on-write hooks of a running point-in-time snapshot (persistence/snapshot.ts): `before` runs
+ * before a key's value or expiry changes; `takeMaps` lets the snapshot keep a database's maps when
+ * it is emptied (FLUSHDB/FLUSHALL) instead of copying what it has not written yet.
+ */
+export interface CowHooks {
+  before(db: Db, key: string): void;
+  takeMaps(db: Db): boolean;
+}
+
 /** One numbered database. */
 export class Db {
   /** Keys → values (swapped wholesale by SWAPDB, so not readonly). */
@@ -65,6 +75,10 @@ export class Db {
   /** Hits/misses are counted by the server; expired keys counted here. */
   public expiredKeys = 0;
   private expireCursor: Iterator<[string, number]> | undefined;
+  /** Set while a snapshot runs (BGSAVE). */
+  public cow: CowHooks | undefined;
+  /** Told when keys are added or removed (the cluster's per-slot key index); undefined elsewhere. */
+  public keyHooks?: { added(key: string): void; removed(key: string): void; cleared(): void };
 
   constructor(public readonly id: number, private readonly events: KeyspaceEvents, private readonly clock: () => number = Date.now) {}
 
@@ -135,11 +149,15 @@ export class Db {
    * Signals the modification (WATCH, blocked clients).
    */
   public set(key: string, value: Value, keepTtl = false): void {
+    if (this.cow !== undefined) this.cow.before(this, key);
     const old = this.dict.get(key);
     if (old === undefined) memory.dataset += KEY_OVERHEAD + stringBytes(key.length) + valueBytes(value);
     else if (old !== value) memory.dataset += valueBytes(value) - valueBytes(old);
     this.dict.set(key, value);
-    if (old === undefined) this.events.created(this, key);
+    if (old === undefined) {
+      this.keyHooks?.added(key);
+      this.events.created(this, key);
+    }
     if (!keepTtl && this.expires.size > 0 && this.expires.delete(key)) memory.dataset -= EXPIRE_OVERHEAD;
     if (this.access) this.accessed(key, old === undefined);
     this.events.modified(this, key);
@@ -160,7 +178,9 @@ export class Db {
   public delete(key: string): boolean {
     const old = this.dict.get(key);
     if (old === undefined) return false;
+    if (this.cow !== undefined) this.cow.before(this, key);
     this.dict.delete(key);
+    this.keyHooks?.removed(key);
     memory.dataset -= KEY_OVERHEAD + stringBytes(key.length) + valueBytes(old);
     if (this.expires.delete(key)) memory.dataset -= EXPIRE_OVERHEAD;
     this.access?.delete(key);
@@ -176,6 +196,7 @@ export class Db {
 
   /** Sets an absolute expiry (ms since epoch); a time in the past deletes the key. */
   public setExpire(key: string, atMs: number): void {
+    if (this.cow !== undefined) this.cow.before(this, key);
     if (!this.expires.has(key)) memory.dataset += EXPIRE_OVERHEAD;
     this.expires.set(key, atMs);
     this.events.modified(this, key);
@@ -187,6 +208,7 @@ export class Db {
 
   /** Removes the expiry; true if there was one. */
   public persist(key: string): boolean {
+    if (this.cow !== undefined && this.expires.has(key)) this.cow.before(this, key);
     if (!this.expires.delete(key)) return false;
     memory.dataset -= EXPIRE_OVERHEAD;
     this.events.modified(this, key);
@@ -198,8 +220,16 @@ export class Db {
     for (const [k, v] of this.dict) memory.dataset -= KEY_OVERHEAD + stringBytes(k.length) + valueBytes(v);
     memory.dataset -= this.expires.size * EXPIRE_OVERHEAD;
     const keys = [...this.dict.keys()];
-    this.dict.clear();
-    this.expires.clear();
+    if (this.cow !== undefined && this.cow.takeMaps(this)) {
+      // a snapshot still reads these maps: hand them over and start afresh
+      this.dict = new Map();
+      this.expires = new Map();
+      this.expireCursor = undefined;
+    } else {
+      this.dict.clear();
+      this.expires.clear();
+    }
+    this.keyHooks?.cleared();
     this.access?.clear();
     for (const k of keys) this.events.modified(this, k);
   }

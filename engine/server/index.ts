@@ -1,12 +1,17 @@
+import { Cluster } from './cluster/cluster';
 import { aclCommands } from './commands/acl';
 import { adminCommands, installAdmin, serverAdminCommands } from './commands/admin';
 import { bitmapCommands } from './commands/bitmap';
+import { clusterCommands } from './commands/cluster';
 import { connectionCommands } from './commands/connection';
+import { dumpCommands } from './commands/dump';
 import { geoCommands } from './commands/geo';
 import { hashCommands } from './commands/hash';
 import { hyperloglogCommands } from './commands/hyperloglog';
 import { keyCommands } from './commands/keys';
 import { listCommands } from './commands/list';
+import { persistenceCommands } from './commands/persistence';
+import { migrateCommands } from './commands/migrate';
 import { pubsubCommands } from './commands/pubsub';
 import { scriptingCommands } from './commands/scripting';
 import { setCommands } from './commands/set';
@@ -16,6 +21,7 @@ import { transactionCommands } from './commands/transaction';
 import { zsetCommands } from './commands/zset';
 import { Config } from './config';
 import { installEviction } from './evict';
+import { installPersistence } from './persistence';
 import { Server } from './server';
 
 /** Every command module of the node, in one place (the command table is built from these). */
@@ -37,6 +43,10 @@ export const COMMAND_MODULES = [
   listCommands,
   hashCommands,
   setCommands,
+  clusterCommands,
+  migrateCommands,
+  dumpCommands,
+  persistenceCommands,
 ];
 
 /** A node with every command module registered. */
@@ -45,6 +55,8 @@ export function createServer(config: Config): Server {
   for (const m of COMMAND_MODULES) server.commands.register(m);
   installEviction(server);
   installAdmin(server);
+  installPersistence(server);
+  if (config.getBool('cluster-enabled')) server.cluster = new Cluster(server);
   return server;
 }
 

@@ -1,4 +1,5 @@
 import { createServer } from './index';
+import { persistenceOf } from './persistence';
 import { loadConfig, StartupError } from './startup';
 
 /**
@@ -16,7 +17,14 @@ export async function runServer(configFile: string | undefined, args: string[]):
     }
     throw e;
   }
-  const server = createServer(config);
+  let server;
+  try {
+    server = createServer(config);
+  } catch (e) {
+    if (!(e instanceof StartupError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    return 1;
+  }
   let ports;
   try {
     ports = await server.listen();
@@ -32,6 +40,15 @@ export async function runServer(configFile: string | undefined, args: string[]):
   server.log.notice(`Server initialized (cdk-elasticache node, pid ${process.pid})`);
   if (ports.port) server.log.notice(`Listening on ${config.get('bind')} port ${ports.port}`);
   if (ports.tlsPort) server.log.notice(`Listening on ${config.get('bind')} tls-port ${ports.tlsPort}`);
+  try {
+    await persistenceOf(server)?.loadAtStartup();
+  } catch (e) {
+    // As valkey-server: a file that cannot be read stops the start-up, nothing half-loaded is served.
+    server.log.warning(`Fatal error loading the DB (${persistenceOf(server)?.filePath}): ${(e as Error).message}. Exiting.`);
+    process.stderr.write(`Fatal error loading the DB: ${(e as Error).message}\n`);
+    await server.close();
+    return 1;
+  }
   server.log.notice('Ready to accept connections tcp');
   return new Promise<number>((resolve) => {
     const stop = (why: string) => {
@@ -39,8 +56,17 @@ export async function runServer(configFile: string | undefined, args: string[]):
       server.log.notice('Server is now ready to exit, bye bye...');
       void server.close().then(() => resolve(0));
     };
-    process.once('SIGTERM', () => stop('Received SIGTERM scheduling shutdown...'));
-    process.once('SIGINT', () => stop('Received SIGINT scheduling shutdown...'));
+    // SIGTERM/SIGINT save first when save points are configured; if that fails the node keeps running, as Valkey does.
+    const onSignal = (sig: string) => {
+      server.log.warning(`Received ${sig} scheduling shutdown...`);
+      if (persistenceOf(server)?.prepareShutdown()) {
+        process.once(sig, () => onSignal(sig));
+        return;
+      }
+      stop(`${sig} shutdown`);
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
     server.onShutdown = () => stop('User requested shutdown...');
   });
 }

@@ -4,7 +4,10 @@ import { performance } from 'perf_hooks';
 import * as tls from 'tls';
 import { Acl } from './acl';
 import { Client } from './client';
-import { arityOk, CMD_DENYOOM, CMD_LOADING, CMD_NO_AUTH, CMD_NO_MULTI, CMD_NOSCRIPT, CMD_SKIP_SLOWLOG, CommandError, CommandSpec, Errors, keyPositions } from './commands/command';
+import type { Cluster } from './cluster/cluster';
+import {
+  arityOk, CMD_DENYOOM, CMD_LOADING, CMD_NO_AUTH, CMD_NO_MULTI, CMD_NOSCRIPT, CMD_SKIP_SLOWLOG, CMD_WRITE, CommandError, CommandSpec, Errors, keyPositions,
+} from './commands/command';
 import { CommandTable } from './commands/table';
 import { Config } from './config';
 import { Db, KeyspaceEvents } from './db';
@@ -112,8 +115,20 @@ export class Server {
   private feeding = 0;
   /** The end of the previous command of the current input batch (performance.now), or -1. */
   private clockAt = -1;
+  /** Cluster mode (cluster-enabled yes): routes commands by slot; undefined on a standalone node. */
+  public cluster: Cluster | undefined;
   /** Extra periodic work (save schedule, replication...) registered by modules. */
   public readonly cronHooks: Array<(now: number) => void> = [];
+  /** Keyspace changes since the last save (INFO rdb_changes_since_last_save, the save schedule). */
+  public dirty = 0;
+  /** Set while a snapshot runs: called before a `write` command (or a served blocked one) changes its keys. */
+  public beforeWrite: ((db: Db, spec: CommandSpec, argv: readonly string[]) => void) | undefined;
+  /** Refuses write commands (and PING) with its error while set (stop-writes-on-bgsave-error). */
+  public writeGuard: ((spec: CommandSpec) => string | undefined) | undefined;
+  /** The command a blocked client waits in, so a snapshot can copy its keys before it is served. */
+  private readonly blockedCommands = new Map<Client, { spec: CommandSpec; argv: string[] }>();
+  private runningSpec: CommandSpec | undefined;
+  private runningArgv: string[] = [];
 
   constructor(config: Config) {
     this.config = config;
@@ -312,6 +327,13 @@ export class Server {
       this.rejectCommand(client, denied, spec);
       return;
     }
+    if (this.cluster !== undefined) {
+      const redirect = this.cluster.route(client, spec, argv);
+      if (redirect !== undefined) {
+        this.rejectRedirect(client, redirect, spec);
+        return;
+      }
+    }
     if (this.loading && (spec.bits & CMD_LOADING) === 0) {
       this.rejectCommand(client, 'LOADING Valkey is loading the dataset in memory', spec);
       return;
@@ -325,6 +347,13 @@ export class Server {
       if (busy) {
         this.rejectCommand(client, busy, spec);
         if (client.multi) client.multiError = true;
+        return;
+      }
+    }
+    if (this.writeGuard !== undefined) {
+      const misconf = this.writeGuard(spec);
+      if (misconf) {
+        this.rejectCommand(client, misconf, spec);
         return;
       }
     }
@@ -346,6 +375,12 @@ export class Server {
     const stats = this.commandStats(spec.name);
     client.lastCommand = spec.name;
     const mark = client.reply.mark();
+    if (this.beforeWrite !== undefined && (spec.bits & CMD_WRITE) !== 0) {
+      this.beforeWrite(client.db, spec, argv);
+      this.clockAt = -1; // the snapshot's copying is not the command's time
+    }
+    this.runningSpec = spec;
+    this.runningArgv = argv;
     // Consecutive commands of one input batch share a clock read: one command's end is the next one's start.
     const t0 = this.clockAt >= 0 ? this.clockAt : performance.now();
     this.clockAt = -1;
@@ -390,6 +425,15 @@ export class Server {
     client.reply.error(msg);
     this.countError(msg);
     if (spec) this.commandStats(spec.name).rejectedCalls++;
+  }
+
+  /** A cluster redirection (MOVED, ASK, CROSSSLOT...): a refused EXEC discards the transaction and answers the error itself, as Valkey does. */
+  private rejectRedirect(client: Client, msg: string, spec: CommandSpec): void {
+    if (spec.name !== 'exec') return this.rejectCommand(client, msg, spec);
+    this.discardTransaction(client);
+    client.reply.error(msg);
+    this.countError(msg);
+    this.commandStats(spec.name).rejectedCalls++;
   }
 
   /** Counts an error reply by its code (INFO errorstats). */
@@ -452,6 +496,7 @@ export class Server {
   // ---------------------------------------------------------------- keyspace events
 
   private keyModified(db: Db, key: string): void {
+    this.dirty++;
     if (this.watchers.size > 0) {
       const w = this.watchers.get(`${db.id}\0${key}`);
       if (w) for (const c of w) c.dirtyCas = true;
@@ -531,6 +576,7 @@ export class Server {
       return;
     }
     client.blocked = state;
+    if (this.runningSpec) this.blockedCommands.set(client, { spec: this.runningSpec, argv: this.runningArgv });
     for (const key of state.keys) {
       const id = `${state.db.id}\0${key}`;
       let s = this.blockedOn.get(id);
@@ -544,6 +590,7 @@ export class Server {
     const state = client.blocked;
     if (!state) return;
     client.blocked = undefined;
+    this.blockedCommands.delete(client);
     for (const key of state.keys) {
       const id = `${state.db.id}\0${key}`;
       const s = this.blockedOn.get(id);
@@ -578,6 +625,8 @@ export class Server {
         if (!waiting) continue;
         for (const c of [...waiting]) {
           if (!c.blocked) continue;
+          const cmd = this.beforeWrite !== undefined ? this.blockedCommands.get(c) : undefined;
+          if (cmd && cmd.spec.flags.includes('write')) this.beforeWrite!(c.blocked.db, cmd.spec, cmd.argv);
           if (c.blocked.tryServe()) this.unblock(c, false);
         }
       }
@@ -620,6 +669,7 @@ export class Server {
   /** Stops listening and closes every client. */
   public async close(): Promise<void> {
     if (this.cron) clearInterval(this.cron);
+    this.cluster?.close();
     for (const c of this.clients.values()) {
       c.socket?.destroy();
       this.removeClient(c);

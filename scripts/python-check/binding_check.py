@@ -706,10 +706,8 @@ def main(argv=None):
 
     try:
         importlib.import_module(module_name)
-        for sub in (spec.get("submodules") or {}).values():
-            sub_module = ((sub.get("targets") or {}).get("python") or {}).get("module")
-            if sub_module:
-                importlib.import_module(sub_module)
+        for sub_fqn, sub in (spec.get("submodules") or {}).items():
+            importlib.import_module(_assembly.python_submodule(module_name, spec["name"], sub_fqn, sub))
     except Exception:  # noqa: BLE001
         print("python wheel check: FAILED, importing %s against the stand-ins failed:" % module_name)
         traceback.print_exc()

@@ -42,3 +42,8 @@ export function validateGlobalDatastore(spec: GlobalDatastoreSpec, ctx: RuleCont
   }
   return out;
 }
+
+/** The Global Datastore id suffix when none is given: the primary's construct id, lower-cased, as an identifier. */
+export function defaultGlobalDatastoreSuffix(primaryConstructId: string): string {
+  return primaryConstructId.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+}

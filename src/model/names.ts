@@ -235,3 +235,24 @@ export function validateNodeGroupId(value: string | undefined, ctx: RuleContext 
   }
   return [];
 }
+
+/**
+ * A raw name cleaned into an ElastiCache identifier: lower case, letters, digits and single
+ * hyphens, starting with a letter, no trailing hyphen. Empty when nothing usable is left.
+ */
+export function cleanIdentifier(raw: string): string {
+  return raw.toLowerCase().replace(/[^a-z0-9-]+/g, '').replace(/-+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '');
+}
+
+/**
+ * A unique, valid identifier generated from a construct path: its parts cleaned and joined by
+ * hyphens, cut to fit `maxLength` with the `hash` (which makes it unique) appended. For faces whose
+ * target needs a name where CloudFormation would generate one (Terraform, the deploy handler).
+ */
+export function generatedIdentifier(pathParts: readonly string[], hash: string, maxLength: number, fallbackPrefix: string): string {
+  const suffix = cleanIdentifier(hash).replace(/^[^a-z0-9]+/, '') || hash.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const base = cleanIdentifier(pathParts.filter((p) => p !== '').join('-')) || fallbackPrefix;
+  const room = Math.max(1, maxLength - suffix.length - 1);
+  const head = base.slice(0, room).replace(/-+$/, '');
+  return `${head}-${suffix}`;
+}

@@ -306,7 +306,7 @@ export function validateMisc(spec: ReplicationGroupSpec, ctx: RuleContext): Viol
 /** G4/G5: what a secondary member of a Global Datastore must leave to the primary. */
 export function validateGlobalSecondary(spec: ReplicationGroupSpec): Violation[] {
   if (!spec.globalSecondary) return [];
-  const inherited = ['engine', 'nodeType', 'parameterGroup', 'shards', 'clusterMode', 'transitEncryption', 'transitEncryptionMode', 'atRestEncryption', 'encryptionKey', 'authToken', 'restoreFrom', 'dataTiering'];
+  const inherited = ['engine', 'nodeType', 'parameterGroup', 'shards', 'clusterMode', 'transitEncryption', 'transitEncryptionMode', 'atRestEncryption', 'encryptionKey', 'kmsKeyId', 'authToken', 'restoreFrom', 'dataTiering'];
   return (spec.explicitProps ?? [])
     .filter((p) => inherited.includes(p))
     .map((p) => violation('G4', 'a secondary inherits its settings from the primary', p, `${p} is set on a secondary member of a Global Datastore`, `remove ${p}; a secondary takes it from the Global Datastore's primary`));

@@ -53,3 +53,24 @@ export function violation(
 export function formatViolation(v: Violation): string {
   return `${v.property}: ${v.message} [rule ${v.rule}: ${v.title}] Fix: ${v.fix}`;
 }
+
+/**
+ * The one error message every face throws for a construct with errors: the kind, the construct
+ * path, the number of problems and one line per problem (property, message, rule, fix).
+ */
+export function formatReport(kind: string, path: string, errors: readonly Violation[]): string {
+  const lines = errors.map((e) => `  - ${formatViolation(e)}`);
+  return `${kind} at '${path}' is invalid (${errors.length} problem${errors.length > 1 ? 's' : ''}):\n${lines.join('\n')}`;
+}
+
+/**
+ * Renames the `property` of violations, for a face whose prop has another name than the one the
+ * rule reports (the Terraform face's `kmsKeyId` for `encryptionKey`, ...).
+ */
+export function renameProperties(violations: readonly Violation[], names: Readonly<Record<string, string>>): Violation[] {
+  return violations.map((v) => {
+    const head = v.property.split(/[.[]/)[0];
+    const renamed = names[head];
+    return renamed === undefined ? v : { ...v, property: renamed + v.property.slice(head.length) };
+  });
+}

@@ -1,6 +1,6 @@
 import { Annotations, Token, ValidationError } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { formatViolation, RuleContext, Violation } from '../model/violation';
+import { formatReport, formatViolation, RuleContext, Violation } from '../model/violation';
 
 /** Rule context for CDK values: skip anything a CDK token hides. */
 export const CDK_CONTEXT: RuleContext = {
@@ -23,12 +23,11 @@ export function report(scope: IConstruct, kind: string, violations: Violation[])
     Annotations.of(scope).addWarningV2(`cdk-elasticache:${w.rule}`, formatViolation(w));
   }
   if (errors.length > 0) {
-    const lines = errors.map((e) => `  - ${formatViolation(e)}`);
     // aws-cdk-lib's ValidationError: the CDK CLI shows it with the construct path, without a stack trace.
     throw new ValidationError(
       // The error name is a branded literal type whose `lit` helper aws-cdk-lib keeps private.
       'CdkElastiCacheInvalidProps' as ConstructorParameters<typeof ValidationError>[0],
-      `${kind} at '${scope.node.path}' is invalid (${errors.length} problem${errors.length > 1 ? 's' : ''}):\n${lines.join('\n')}`,
+      formatReport(kind, scope.node.path, errors),
       scope,
     );
   }

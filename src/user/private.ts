@@ -3,6 +3,7 @@ import { CfnUser } from 'aws-cdk-lib/aws-elasticache';
 import { IConstruct } from 'constructs';
 import type { IUser } from './user-base';
 import { AuthenticationType, UserEngine } from './user-engine';
+import { cleanIdentifier } from '../model/names';
 import { UserAuthentication, UserGroupMemberModel, UserModel, validateUser } from '../model/users';
 import { formatViolation, Violation } from '../model/violation';
 import { CDK_CONTEXT, report } from '../private/report';
@@ -13,8 +14,7 @@ import { CDK_CONTEXT, report } from '../private/report';
 
 /** A lower-case ID from the construct path: a letter, then letters, digits and hyphens. */
 export function generateId(scope: IConstruct, prefix: string, maxLength = 40): string {
-  const raw = Names.uniqueResourceName(scope, { maxLength, separator: '-' }).toLowerCase();
-  const cleaned = raw.replace(/[^a-z0-9-]+/g, '').replace(/-+/g, '-').replace(/^[^a-z]+/, '');
+  const cleaned = cleanIdentifier(Names.uniqueResourceName(scope, { maxLength, separator: '-' }));
   return cleaned === '' ? `${prefix}-${Names.uniqueId(scope).toLowerCase().slice(-8)}` : cleaned;
 }
 

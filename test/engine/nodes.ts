@@ -77,13 +77,14 @@ function startProcess(cmd: string, args: string[], port: number, readyText: RegE
 export async function startNode(directives: string[] = []): Promise<RunningNode> {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npx projen compile' first`);
   const port = await freePort();
-  return startProcess(process.execPath, [CLI, 'server', '--port', String(port), '--bind', '127.0.0.1', ...directives], port, /Ready to accept connections/);
+  // No save points unless a test asks (`--save` lines add up): a node stopped by SIGTERM would otherwise write dump.rdb.
+  return startProcess(process.execPath, [CLI, 'server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', ...directives], port, /Ready to accept connections/);
 }
 
 /** Starts our node with a config file first, then directives (the file's port is overridden). */
 export async function startNodeWithFile(file: string, directives: string[] = []): Promise<RunningNode> {
   const port = await freePort();
-  return startProcess(process.execPath, [CLI, 'server', file, '--port', String(port), '--bind', '127.0.0.1', ...directives], port, /Ready to accept connections/);
+  return startProcess(process.execPath, [CLI, 'server', file, '--port', String(port), '--bind', '127.0.0.1', '--save', '', ...directives], port, /Ready to accept connections/);
 }
 
 /** Debian's redis-server on a free port, or undefined when it is not installed. */

@@ -5,11 +5,13 @@ import { Db, valueBytes } from '../db';
 import { evictorOf } from '../evict';
 import { globMatch } from '../glob';
 import { EXPIRE_OVERHEAD, KEY_OVERHEAD, stringBytes } from '../memory';
+import { persistenceOf } from '../persistence';
 import type { Server } from '../server';
 import { is, parseInt64 } from './args';
 import { arityOk, command, CommandError, CommandSpec, Errors, keyPositions } from './command';
 import { VERSION } from './connection';
 import { encodingOf, helpReply } from './keys';
+import { persistenceInfo } from '../persistence/info';
 
 /** Rates sampled by the cron (INFO instantaneous_*). */
 const rates = { at: Date.now(), inBytes: 0, outBytes: 0, inKbps: 0, outKbps: 0 };
@@ -142,38 +144,7 @@ export const infoSections: Array<[string, (s: Server) => string[]]> = [
       'lazyfreed_objects:0',
     ];
   }],
-  ['persistence', (s) => [
-    `loading:${s.loading ? 1 : 0}`,
-    'async_loading:0',
-    'current_cow_peak:0',
-    'current_cow_size:0',
-    'current_cow_size_age:0',
-    'current_fork_perc:0.00',
-    'current_save_keys_processed:0',
-    'current_save_keys_total:0',
-    'rdb_changes_since_last_save:0',
-    'rdb_bgsave_in_progress:0',
-    `rdb_last_save_time:${Math.floor(s.startedAt / 1000)}`,
-    'rdb_last_bgsave_status:ok',
-    'rdb_last_bgsave_time_sec:-1',
-    'rdb_current_bgsave_time_sec:-1',
-    'rdb_saves:0',
-    'rdb_last_cow_size:0',
-    'rdb_last_load_keys_expired:0',
-    'rdb_last_load_keys_loaded:0',
-    'aof_enabled:0',
-    'aof_rewrite_in_progress:0',
-    'aof_rewrite_scheduled:0',
-    'aof_last_rewrite_time_sec:-1',
-    'aof_current_rewrite_time_sec:-1',
-    'aof_last_bgrewrite_status:ok',
-    'aof_rewrites:0',
-    'aof_rewrites_consecutive_failures:0',
-    'aof_last_write_status:ok',
-    'aof_last_cow_size:0',
-    'module_fork_in_progress:0',
-    'module_fork_last_cow_size:0',
-  ]],
+  ['persistence', (s) => persistenceInfo(s)],
   ['stats', (s) => {
     const st = s.stats;
     return [
@@ -416,6 +387,7 @@ function flush(c: Client, argv: string[], all: boolean): void {
   if (argv.length > 2 || (argv[1] !== undefined && !is(argv[1], 'async') && !is(argv[1], 'sync'))) throw new CommandError(Errors.syntax);
   for (const db of all ? c.server.dbs : [c.db]) db.clear();
   if (all) c.server.touchAllWatched();
+  if (all) persistenceOf(c.server)?.afterFlushAll();
   c.reply.ok();
 }
 
@@ -437,8 +409,11 @@ export const adminCommands: CommandSpec[] = [
     throw new CommandError(Errors.unknownSub(a[1], 'config'));
   }, { subcommands: configSubcommands }),
   command('shutdown', -1, 'admin noscript loading stale no-multi sentinel allow-busy', [0, 0, 0], '', (c, a) => {
-    for (const o of a.slice(1)) if (!['nosave', 'save', 'now', 'force', 'abort'].includes(o.toLowerCase())) throw new CommandError(Errors.syntax);
+    const opts = a.slice(1).map((o) => o.toLowerCase());
+    for (const o of opts) if (!['nosave', 'save', 'now', 'force', 'abort'].includes(o)) throw new CommandError(Errors.syntax);
     c.server.log.warning('User requested shutdown...');
+    const failed = persistenceOf(c.server)?.prepareShutdown({ save: opts.includes('save'), nosave: opts.includes('nosave'), force: opts.includes('force') });
+    if (failed) throw new CommandError(failed);
     c.server.shuttingDown = true;
     c.server.onShutdown?.();
   }),
@@ -743,6 +718,15 @@ function debugCommand(c: Client, a: string[]): void {
     throw new CommandError(a[2]);
   } else if (sub === 'log' && n === 3) {
     c.server.log.warning(`DEBUG LOG: ${a[2]}`);
+    c.reply.ok();
+  } else if (sub === 'reload' && persistenceOf(c.server)) {
+    const opts = a.slice(2).map((o) => o.toLowerCase());
+    try {
+      persistenceOf(c.server)!.reload({ save: !opts.includes('nosave'), flush: !opts.includes('noflush') });
+    } catch (e) {
+      throw new CommandError(`ERR Error trying to load the RDB dump: ${(e as Error).message}`);
+    }
+    c.server.log.notice('DB reloaded by DEBUG RELOAD');
     c.reply.ok();
   } else if (sub === 'change-repl-id' && n === 2) {
     c.reply.ok();

@@ -284,6 +284,7 @@ function copy(c: Client, argv: string[]): void {
 }
 
 function move(c: Client, argv: string[]): void {
+  if (c.server.cluster) throw new CommandError('ERR MOVE is not allowed in cluster mode');
   const key = argv[1];
   const target = dbArg(c, argv[2]);
   const src = c.db;
@@ -303,6 +304,7 @@ function move(c: Client, argv: string[]): void {
 }
 
 function swapdb(c: Client, argv: string[]): void {
+  if (c.server.cluster) throw new CommandError('ERR SWAPDB is not allowed in cluster mode');
   const parse = (s: string, which: string): number => {
     const n = parseInt64(s);
     if (n === undefined || typeof n === 'bigint' || n > 2147483647 || n < -2147483648) throw new CommandError(`ERR invalid ${which} DB index`);

@@ -5,6 +5,7 @@ import { ScriptEngine, FLAG_NAMES } from '../scripting/engine';
 import { luaApi, luaReady } from '../scripting/lua';
 import type { Server } from '../server';
 import { command, CommandError, CommandSpec, Errors } from './command';
+import { functionDump, functionRestore } from './dump';
 
 /** The scripting engine of each node, made on first use (the wasm module must be compiled first). */
 const engines = new WeakMap<Server, ScriptEngine>();
@@ -18,6 +19,20 @@ function engineOf(server: Server): ScriptEngine | undefined {
     engines.set(server, e);
   }
   return e;
+}
+
+/** The FUNCTION libraries' sources, in load order (RDB snapshots save them). */
+export function librarySources(server: Server): string[] {
+  const e = engines.get(server);
+  return e ? [...e.libraries.values()].map((l) => l.code) : [];
+}
+
+/** Loads libraries read from a snapshot (replacing same-named ones); a bad one throws CommandError. */
+export async function restoreLibraries(server: Server, sources: readonly string[]): Promise<void> {
+  if (sources.length === 0) return;
+  await luaReady;
+  const e = engineOf(server)!;
+  for (const code of sources) e.loadLibrary(code, true);
 }
 
 /**
@@ -299,12 +314,8 @@ export const scriptingCommands: CommandSpec[] = [
         e.kill(false);
         c.reply.ok();
       })),
-      command('function|dump', 2, 'noscript', [0, 0, 0], 'scripting', () => {
-        throw new CommandError('ERR FUNCTION DUMP is not supported by this server');
-      }),
-      command('function|restore', -3, 'write denyoom noscript', [0, 0, 0], 'scripting', () => {
-        throw new CommandError('ERR FUNCTION RESTORE is not supported by this server');
-      }),
+      command('function|dump', 2, 'noscript', [0, 0, 0], 'scripting', (c) => withEngine(c, (e) => functionDump(c, e))),
+      command('function|restore', -3, 'write denyoom noscript', [0, 0, 0], 'scripting', (c, a) => withEngine(c, (e) => functionRestore(c, a, e))),
       command('function|help', 2, 'loading stale', [0, 0, 0], 'scripting', (c) => help(c, FUNCTION_HELP)),
     ],
   }),

@@ -1,4 +1,4 @@
-"""Stand-in modules for the Python packages of other jsii assemblies (aws_cdk, constructs).
+"""Stand-in modules for the Python packages of other jsii assemblies (aws_cdk, constructs, cdktn).
 
 `install()` puts a meta-path finder first in sys.meta_path that serves `aws_cdk`, `constructs`
 and any submodule of them (`aws_cdk.aws_ec2`, `aws_cdk._jsii`, ...). In such a module a
@@ -15,7 +15,7 @@ import types
 
 from jsii import _kernel
 
-ROOTS = ("aws_cdk", "constructs")
+ROOTS = ("aws_cdk", "constructs", "cdktn")
 
 
 class StandinModule(types.ModuleType):

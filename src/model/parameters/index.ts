@@ -4,3 +4,4 @@ export { MAXMEMORY_POLICIES, RENAMABLE_COMMANDS } from './redis-layers';
 export * from './catalogue';
 export * from './values';
 export * from './rules';
+export * from './group';

@@ -157,11 +157,10 @@ class TypeSystem:
         module = module or owner.replace("-", "_")
         rest = fqn[len(owner) + 1:]
         best = ""
+        root_module = module
         for sub, sub_info in ((info or {}).get("submodules") or {}).items():
             if fqn.startswith(sub + ".") and len(sub) > len(best):
-                sub_module = ((sub_info.get("targets") or {}).get("python") or {}).get("module")
-                if sub_module:
-                    best, module = sub, sub_module
+                best, module = sub, python_submodule(root_module, owner, sub, sub_info)
         if best:
             rest = fqn[len(best) + 1:]
         return module, rest.split(".")
@@ -237,3 +236,13 @@ class TypeSystem:
                 queue.append(spec["base"])
             queue.extend(spec.get("interfaces") or [])
         return names
+
+
+def python_submodule(root_module, owner, sub_fqn, sub_info):
+    """The Python module of a jsii submodule: its own python target, else jsii-pacmak's default,
+    the parent's module and the submodule's snake_case names (`cdk-elasticache.tf` -> `cdk_elasticache.tf`)."""
+    explicit = (((sub_info or {}).get("targets") or {}).get("python") or {}).get("module")
+    if explicit:
+        return explicit
+    parts = sub_fqn[len(owner) + 1:].split(".")
+    return ".".join([root_module] + [re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", p).lower() for p in parts])

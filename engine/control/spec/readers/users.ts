@@ -1,0 +1,45 @@
+import { AuthenticationTypeName, EngineName, UserDesired, UserGroupDesired } from '../model';
+import { PropertyReader } from '../properties';
+
+const AUTH_TYPES: readonly string[] = ['password', 'no-password-required', 'iam'];
+
+export function readUser(p: PropertyReader, userId: string): UserDesired {
+  for (const name of ['UserId', 'UserName', 'Engine']) p.required(name);
+  const mode = p.object('AuthenticationMode');
+  const modeReader = mode ? p.nested(mode, 'AuthenticationMode') : undefined;
+  const modeType = modeReader?.string('AuthenticationMode.Type');
+  const passwords = modeReader?.strings('AuthenticationMode.Passwords') ?? p.strings('Passwords') ?? [];
+  let authenticationType: AuthenticationTypeName;
+  if (modeType !== undefined) {
+    if (!AUTH_TYPES.includes(modeType)) {
+      p.problem('AuthenticationMode.Type', 'SPEC-TYPE', `'${modeType}' is not an authentication type`, `use one of ${AUTH_TYPES.join(', ')}`);
+    }
+    authenticationType = modeType as AuthenticationTypeName;
+  } else if (p.boolean('NoPasswordRequired') === true) {
+    authenticationType = 'no-password-required';
+  } else {
+    authenticationType = passwords.length > 0 ? 'password' : 'no-password-required';
+  }
+  return {
+    origin: p.origin,
+    userId,
+    userName: p.string('UserName') ?? userId,
+    engine: (p.string('Engine') ?? 'redis').toLowerCase() as EngineName,
+    authenticationType,
+    passwords,
+    // CloudFormation lets AccessString out; a user without one can do nothing until it is set.
+    accessString: p.string('AccessString') ?? 'off -@all',
+    tags: p.tags(),
+  };
+}
+
+export function readUserGroup(p: PropertyReader, userGroupId: string): UserGroupDesired {
+  for (const name of ['UserGroupId', 'Engine', 'UserIds']) p.required(name);
+  return {
+    origin: p.origin,
+    userGroupId,
+    engine: (p.string('Engine') ?? 'redis').toLowerCase() as EngineName,
+    userIds: p.strings('UserIds') ?? [],
+    tags: p.tags(),
+  };
+}
