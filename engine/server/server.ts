@@ -6,7 +6,8 @@ import { Acl } from './acl';
 import { Client } from './client';
 import type { Cluster } from './cluster/cluster';
 import {
-  arityOk, CMD_DENYOOM, CMD_LOADING, CMD_NO_AUTH, CMD_NO_MULTI, CMD_NOSCRIPT, CMD_SKIP_SLOWLOG, CMD_WRITE, CommandError, CommandSpec, Errors, keyPositions,
+  arityOk, CMD_DENYOOM, CMD_LOADING, CMD_NO_AUTH, CMD_NO_MULTI, CMD_NOSCRIPT, CMD_SKIP_SLOWLOG, CMD_WRITE,
+  CommandError, CommandSpec, Errors, keyPositions,
 } from './commands/command';
 import { CommandTable } from './commands/table';
 import { Config } from './config';
