@@ -1,4 +1,5 @@
 import type { Socket } from 'net';
+import { TLSSocket } from 'tls';
 import type { Db } from './db';
 import { checkOutputBuffer } from './limits';
 import { RequestParser } from './resp/parser';
@@ -69,6 +70,8 @@ export class Client {
   /** Input processing is paused while blocked; unparsed input waits here. */
   public pendingInput: Buffer[] = [];
   public pendingInputBytes = 0;
+  /** A plain TCP socket (not TLS): replies are written from the reply buffer without a copy. */
+  private readonly plainSocket: boolean;
 
   constructor(
     id: number,
@@ -83,6 +86,7 @@ export class Client {
       maxQueryBuffer: server.config.getNumber('client-query-buffer-limit'),
     });
     this.authenticated = server.acl.defaultUserNeedsNoAuth();
+    this.plainSocket = socket !== undefined && !(socket instanceof TLSSocket);
   }
 
   /** `addr` as CLIENT LIST prints it. */
@@ -105,10 +109,21 @@ export class Client {
 
   /** Writes pending replies to the socket. */
   public flush(): void {
-    const out = this.reply.take();
-    if (out && this.socket && !this.socket.destroyed) {
-      this.socket.write(out);
-      if (this.socket.writableLength > 0) checkOutputBuffer(this);
+    const socket = this.socket;
+    if (this.reply.pendingBytes > 0 && socket && !socket.destroyed) {
+      // The reply buffer itself is written (no copy) and reused when the socket took it at once;
+      // TLS sockets get a copy (TLS may keep cleartext aside before the handshake is done).
+      if (this.plainSocket) {
+        socket.write(this.reply.lend());
+        const queued = socket.writableLength > 0;
+        this.reply.release(!queued);
+        if (queued) checkOutputBuffer(this);
+      } else {
+        socket.write(this.reply.take()!);
+        if (socket.writableLength > 0) checkOutputBuffer(this);
+      }
+    } else {
+      this.reply.take(); // nobody to read it
     }
     if (this.closeAfterReply && this.socket && !this.closed) {
       this.socket.end();

@@ -5,7 +5,10 @@ import * as tls from 'tls';
 import { Acl } from './acl';
 import { BlockState, Client } from './client';
 import type { Cluster } from './cluster/cluster';
-import { arityOk, CommandError, CommandSpec, Errors, keyPositions } from './commands/command';
+import {
+  arityOk, CMD_DENYOOM, CMD_LOADING, CMD_NO_AUTH, CMD_NO_MULTI, CMD_NOSCRIPT, CMD_SKIP_SLOWLOG, CMD_WRITE,
+  CommandError, CommandSpec, Errors, keyPositions,
+} from './commands/command';
 import { CommandTable } from './commands/table';
 import { Config } from './config';
 import { Db, KeyspaceEvents } from './db';
@@ -16,6 +19,7 @@ import { PubSubHub } from './pubsub-hub';
 import type { ReplicationHooks } from './replication/hooks';
 import { quoteArg } from './repr';
 import { ProtocolError, QueryBufferLimitError } from './resp/parser';
+import { acceptWithSharedReadBuffer } from './shared-read';
 import { StartupError } from './startup';
 
 /** Per-command statistics (INFO commandstats). */
@@ -113,6 +117,10 @@ export class Server {
   private slowlogThreshold: number;
   /** maxmemory, kept in a field: it is read before every write. */
   private maxmemory: number;
+  /** processInput calls in progress (nested when serving a blocked client); commands chain clock reads only there. */
+  private feeding = 0;
+  /** The end of the previous command of the current input batch (performance.now), or -1. */
+  private clockAt = -1;
   /** Cluster mode (cluster-enabled yes): routes commands by slot; undefined on a standalone node. */
   public cluster: Cluster | undefined;
   /** Extra periodic work (save schedule, replication...) registered by modules. */
@@ -173,6 +181,7 @@ export class Server {
         for (const host of binds) {
           const srv = net.createServer({ noDelay: true }, (s) => this.accept(s));
           boundPort = await listenOn(srv, port, host);
+          acceptWithSharedReadBuffer(srv, (s) => this.accept(s, true));
           this.listeners.push(srv);
         }
       }
@@ -207,49 +216,60 @@ export class Server {
     return bound;
   }
 
-  private accept(socket: net.Socket): void {
+  /** A new connection; `borrowed`: its reads come as views of a shared buffer (shared-read.ts), returns their handler. */
+  private accept(socket: net.Socket, borrowed = false): ((chunk: Buffer) => void) | undefined {
     socket.setNoDelay(true);
     if (this.clients.size >= this.config.getNumber('maxclients')) {
       this.stats.rejectedConnections++;
+      socket.on('error', () => undefined);
       socket.end('-ERR max number of clients reached\r\n');
-      return;
+      return undefined;
     }
     const keepalive = this.config.getNumber('tcp-keepalive');
     if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
     const client = new Client(this.nextClientId++, socket, this, this.dbs[0]);
     this.clients.set(client.id, client);
     this.stats.totalConnections++;
-    socket.on('data', (chunk: Buffer) => this.onData(client, chunk));
+    const onData = (chunk: Buffer) => this.onData(client, chunk, borrowed);
+    if (!borrowed) socket.on('data', onData);
     socket.on('error', () => undefined); // a reset connection is just closed
     socket.on('close', () => this.removeClient(client));
+    return onData;
   }
 
-  private onData(client: Client, chunk: Buffer): void {
+  private onData(client: Client, chunk: Buffer, borrowed = false): void {
     this.stats.netInputBytes += chunk.length;
     client.lastInteraction = Date.now();
     if (client.blocked) {
-      client.pendingInput.push(chunk); // a blocked client's next commands wait until it is served
+      client.pendingInput.push(borrowed ? Buffer.from(chunk) : chunk); // a blocked client's next commands wait until it is served
       client.pendingInputBytes += chunk.length;
       if (client.pendingInputBytes > this.config.getNumber('client-query-buffer-limit')) this.queryBufferLimitReached(client);
       return;
     }
-    this.processInput(client, chunk);
+    this.processInput(client, chunk, borrowed);
   }
 
-  /** Parses and runs every complete command in `chunk`, then writes the replies at once. */
-  public processInput(client: Client, chunk: Buffer): void {
+  /**
+   * Parses and runs every complete command in `chunk`, then writes the replies at once. `borrowed`:
+   * the chunk is only valid during this call (the parser copies what it keeps).
+   */
+  public processInput(client: Client, chunk: Buffer, borrowed = false): void {
     client.parser.authRequired = !client.authenticated;
+    this.feeding++;
     try {
       client.parser.feed(chunk, (argv) => {
         if (client.closeAfterReply || client.closed) return false;
         this.call(client, argv);
         return client.blocked === undefined;
-      });
+      }, borrowed);
     } catch (e) {
       if (e instanceof QueryBufferLimitError) return this.queryBufferLimitReached(client);
       if (!(e instanceof ProtocolError)) throw e;
       client.reply.error(`ERR Protocol error: ${e.message}`);
       client.closeAfterReply = true;
+    } finally {
+      this.feeding--;
+      this.clockAt = -1;
     }
     this.flushClient(client);
   }
@@ -306,11 +326,11 @@ export class Server {
       this.rejectCommand(client, Errors.arity(spec.name), spec);
       return;
     }
-    if (!client.authenticated && !spec.flags.includes('no-auth')) {
+    if (!client.authenticated && (spec.bits & CMD_NO_AUTH) === 0) {
       this.rejectCommand(client, 'NOAUTH Authentication required.', spec);
       return;
     }
-    if (client.multi && spec.flags.includes('no-multi')) {
+    if (client.multi && (spec.bits & CMD_NO_MULTI) !== 0) {
       this.rejectCommand(client, 'ERR Command not allowed inside a transaction', spec);
       return;
     }
@@ -326,7 +346,7 @@ export class Server {
         return;
       }
     }
-    if (this.loading && !spec.flags.includes('loading')) {
+    if (this.loading && (spec.bits & CMD_LOADING) === 0) {
       this.rejectCommand(client, 'LOADING Valkey is loading the dataset in memory', spec);
       return;
     }
@@ -361,7 +381,7 @@ export class Server {
       client.reply.simple('QUEUED');
       return;
     }
-    if (this.maxmemory > 0 && spec.flags.includes('denyoom') && !this.makeRoomFor(client)) {
+    if (this.maxmemory > 0 && (spec.bits & CMD_DENYOOM) !== 0 && !this.makeRoomFor(client)) {
       this.rejectCommand(client, Errors.oom, spec);
       return;
     }
@@ -370,16 +390,21 @@ export class Server {
 
   /** Runs a looked-up, checked command (also used by EXEC and scripts). */
   public execute(client: Client, spec: CommandSpec, argv: string[]): void {
-    if (this.monitors.size > 0 && !spec.flags.includes('noscript') && spec.name !== 'auth') this.feedMonitors(client, argv);
+    if (this.monitors.size > 0 && (spec.bits & CMD_NOSCRIPT) === 0 && spec.name !== 'auth') this.feedMonitors(client, argv);
     const stats = this.commandStats(spec.name);
     client.lastCommand = spec.name;
     const mark = client.reply.mark();
-    if (this.beforeWrite !== undefined && spec.flags.includes('write')) this.beforeWrite(client.db, spec, argv);
+    if (this.beforeWrite !== undefined && (spec.bits & CMD_WRITE) !== 0) {
+      this.beforeWrite(client.db, spec, argv);
+      this.clockAt = -1; // the snapshot's copying is not the command's time
+    }
     this.runningSpec = spec;
     this.runningArgv = argv;
     const repl = this.repl;
     const dirty = repl === undefined ? 0 : repl.enter();
-    const t0 = performance.now();
+    // Consecutive commands of one input batch share a clock read: one command's end is the next one's start.
+    const t0 = this.clockAt >= 0 ? this.clockAt : performance.now();
+    this.clockAt = -1;
     try {
       spec.handler(client, argv);
     } catch (e) {
@@ -398,13 +423,15 @@ export class Server {
         this.log.warning(`internal error in ${spec.name}: ${(e as Error).stack}`);
       }
     }
-    const usec = (performance.now() - t0) * 1000;
+    const t1 = performance.now();
+    if (this.feeding > 0) this.clockAt = t1;
+    const usec = (t1 - t0) * 1000;
     if (repl !== undefined) repl.leave(client, spec, argv, dirty, mark);
     stats.calls++;
     stats.usec += usec;
     this.stats.totalCommands++;
     const slower = this.slowlogThreshold;
-    if (slower >= 0 && usec >= slower && !spec.flags.includes('skip-slowlog')) this.addSlowlog(client, argv, usec);
+    if (slower >= 0 && usec >= slower && (spec.bits & CMD_SKIP_SLOWLOG) === 0) this.addSlowlog(client, argv, usec);
     if (this.onCommandTimed !== undefined) this.onCommandTimed(spec, usec);
     // Inside EXEC the transaction is atomic: blocked clients are served after it, not between its commands.
     if (this.readyKeys.size > 0 && !this.inExec) this.serveBlockedClients();

@@ -9,8 +9,23 @@ export const INT64_MIN = -9223372036854775808n;
  * no leading zeros). Returns a number when it is safe, else a bigint; undefined if invalid.
  */
 export function parseInt64(s: string): number | bigint | undefined {
-  if (s.length === 0 || s.length > 20 || !INT_RE.test(s)) return undefined;
-  if (s.length < 16) return Number(s);
+  const n = s.length;
+  if (n === 0 || n > 20) return undefined;
+  if (n < 16) {
+    // Up to 15 characters the value is a safe integer: read the digits directly (no regex, no Number()).
+    let i = 0;
+    const neg = s.charCodeAt(0) === 45; // '-'
+    if (neg) i = 1;
+    if (i === n || (s.charCodeAt(i) === 48 && n > i + 1)) return undefined; // nothing, or a leading zero
+    let v = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return undefined;
+      v = v * 10 + c;
+    }
+    return neg ? -v : v;
+  }
+  if (!INT_RE.test(s)) return undefined;
   const b = BigInt(s);
   if (b > INT64_MAX || b < INT64_MIN) return undefined;
   return Number.isSafeInteger(Number(b)) ? Number(b) : b;

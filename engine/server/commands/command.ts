@@ -20,7 +20,33 @@ export interface CommandSpec {
   /** For commands whose keys are not at fixed positions (EVAL, ZUNIONSTORE, XREAD...). */
   readonly getKeys?: (argv: readonly string[]) => number[];
   readonly handler: (client: Client, argv: string[]) => void;
+  /** The flags the dispatcher tests on every call, as CMD_* bits (precomputed: no string search per call). */
+  readonly bits: number;
 }
+
+/** Bits of `CommandSpec.bits`, one per flag the hot path tests. */
+export const CMD_WRITE = 1;
+export const CMD_READONLY = 2;
+export const CMD_DENYOOM = 4;
+export const CMD_NO_AUTH = 8;
+export const CMD_NO_MULTI = 16;
+export const CMD_LOADING = 32;
+export const CMD_NOSCRIPT = 64;
+export const CMD_SKIP_SLOWLOG = 128;
+export const CMD_FAST = 256;
+export const CMD_ALLOW_BUSY = 512;
+const FLAG_BITS = new Map<string, number>([
+  ['write', CMD_WRITE],
+  ['readonly', CMD_READONLY],
+  ['denyoom', CMD_DENYOOM],
+  ['no-auth', CMD_NO_AUTH],
+  ['no-multi', CMD_NO_MULTI],
+  ['loading', CMD_LOADING],
+  ['noscript', CMD_NOSCRIPT],
+  ['skip-slowlog', CMD_SKIP_SLOWLOG],
+  ['fast', CMD_FAST],
+  ['allow-busy', CMD_ALLOW_BUSY],
+]);
 
 /** Builds a command spec; `flags` and `categories` as space-separated words. */
 export function command(
@@ -54,6 +80,7 @@ export function command(
     step: keys[2],
     categories: [...cats],
     handler,
+    bits: flagList.reduce((b, f) => b | (FLAG_BITS.get(f) ?? 0), 0),
     getKeys: extra.getKeys,
     subcommands: extra.subcommands ? new Map(extra.subcommands.map((s) => [s.name.split('|')[1], s])) : undefined,
   };

@@ -3,6 +3,8 @@
  * socket once per batch of commands (one write per read, not one per reply).
  */
 const CRLF = '\r\n';
+/** Up to this length, strings are copied into the reply in JS rather than by latin1Write. */
+const SHORT_TEXT = 32;
 
 /** A reply value for code that builds replies as data (scripts, EXEC, MULTI queues, tests). */
 export type ReplyValue =
@@ -43,9 +45,60 @@ export class Reply {
     this.len += this.buf.latin1Write(s, this.len);
   }
 
+  /** Writes `s` (latin1) at the end; short strings byte by byte (latin1Write's C++ call costs more than the copy). */
+  private text(s: string): void {
+    const n = s.length;
+    if (n > SHORT_TEXT) {
+      this.len += this.buf.latin1Write(s, this.len);
+      return;
+    }
+    const buf = this.buf;
+    let at = this.len;
+    for (let i = 0; i < n; i++) buf[at++] = s.charCodeAt(i);
+    this.len = at;
+  }
+
+  /**
+   * `<prefix><n>\r\n` for a header or an integer reply, the digits written in place (no string);
+   * other numbers (bigint, huge, fractional) take the string path.
+   */
+  private line(prefix: number, n: number | bigint): void {
+    if (typeof n !== 'number' || !(n > -1e9 && n < 1e9) || n !== Math.floor(n)) {
+      this.raw(`${String.fromCharCode(prefix)}${n}${CRLF}`);
+      return;
+    }
+    this.ensure(14);
+    const buf = this.buf;
+    let at = this.len;
+    buf[at++] = prefix;
+    let v = n;
+    if (v < 0) {
+      buf[at++] = 45; // '-'
+      v = -v;
+    }
+    let digits = 1;
+    for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
+    at += digits;
+    for (let i = 1; i <= digits; i++) {
+      buf[at - i] = 48 + (v % 10);
+      v = (v / 10) | 0;
+    }
+    buf[at++] = 13;
+    buf[at++] = 10;
+    this.len = at;
+  }
+
   /** `+OK` */
   public ok(): void {
-    this.raw('+OK\r\n');
+    this.ensure(5);
+    const buf = this.buf;
+    const at = this.len;
+    buf[at] = 43;
+    buf[at + 1] = 79;
+    buf[at + 2] = 75;
+    buf[at + 3] = 13;
+    buf[at + 4] = 10;
+    this.len = at + 5;
   }
 
   public simple(s: string): void {
@@ -58,7 +111,7 @@ export class Reply {
   }
 
   public int(n: number | bigint): void {
-    this.raw(`:${n}${CRLF}`);
+    this.line(58 /* : */, n);
   }
 
   /** A bulk string (latin1 bytes), or the null reply. */
@@ -68,9 +121,9 @@ export class Reply {
       return;
     }
     const n = s.length;
-    this.ensure(n + 16);
-    this.len += this.buf.latin1Write(`$${n}\r\n`, this.len);
-    this.len += this.buf.latin1Write(s, this.len);
+    this.line(36 /* $ */, n);
+    this.ensure(n + 2);
+    this.text(s);
     this.buf[this.len++] = 13;
     this.buf[this.len++] = 10;
   }
@@ -91,22 +144,23 @@ export class Reply {
   }
 
   public array(n: number): void {
-    this.raw(`*${n}${CRLF}`);
+    this.line(42 /* * */, n);
   }
 
   /** A map of `n` pairs: `%n` in RESP3, a flat array of 2n in RESP2. */
   public map(n: number): void {
-    this.raw(this.resp === 3 ? `%${n}${CRLF}` : `*${n * 2}${CRLF}`);
+    if (this.resp === 3) this.line(37 /* % */, n);
+    else this.line(42 /* * */, n * 2);
   }
 
   /** A set of `n`: `~n` in RESP3, an array in RESP2. */
   public set(n: number): void {
-    this.raw(this.resp === 3 ? `~${n}${CRLF}` : `*${n}${CRLF}`);
+    this.line(this.resp === 3 ? 126 /* ~ */ : 42 /* * */, n);
   }
 
   /** A push message (pub/sub in RESP3; an array in RESP2). */
   public push(n: number): void {
-    this.raw(this.resp === 3 ? `>${n}${CRLF}` : `*${n}${CRLF}`);
+    this.line(this.resp === 3 ? 62 /* > */ : 42 /* * */, n);
   }
 
   /** A double: `,` in RESP3, a bulk string in RESP2 (Valkey's %.17g formatting). */
@@ -193,6 +247,21 @@ export class Reply {
     this.len = 0;
     if (this.buf.length > 1 << 20) this.buf = Buffer.allocUnsafe(4096); // do not keep a huge buffer
     return out;
+  }
+
+  /**
+   * The bytes written so far as a view of the reply buffer (no copy) for a socket write, and resets.
+   * Nothing may be written until `release`: the socket may still hold the view.
+   */
+  public lend(): Buffer {
+    const out = this.buf.subarray(0, this.len);
+    this.len = 0;
+    return out;
+  }
+
+  /** After `lend`: `reusable` when the socket took the bytes at once, else the lent buffer stays the socket's. */
+  public release(reusable: boolean): void {
+    if (!reusable || this.buf.length > 1 << 20) this.buf = Buffer.allocUnsafe(4096);
   }
 
   /** Current write position, to roll back a partially written reply. */

@@ -1,12 +1,13 @@
 import { createHash } from 'crypto';
 import { performance } from 'perf_hooks';
 import type { Client } from '../client';
-import { arityOk, CommandError, CommandSpec, Errors } from '../commands/command';
+import { arityOk, CMD_DENYOOM, CMD_NOSCRIPT, CMD_WRITE, CommandError, CommandSpec, Errors } from '../commands/command';
+import { latin1 } from '../resp/parser';
 import type { Reply } from '../resp/reply';
 import type { Server } from '../server';
 import { installLibs } from './libs';
 import {
-  formatG, Lua, LuaApi, LUA_MASKCOUNT, LUA_OK, LUA_REGISTRYINDEX, LUA_YIELD,
+  big, formatG, Lua, LuaApi, LUA_MASKCOUNT, LUA_OK, LUA_REGISTRYINDEX, LUA_YIELD,
   T_BOOLEAN, T_NIL, T_NUMBER, T_STRING, T_TABLE,
 } from './lua';
 import { PRELUDE } from './prelude';
@@ -75,18 +76,12 @@ interface ReplyInternals {
   len: number;
 }
 
-const CF_WRITE = 1;
-const CF_DENYOOM = 2;
-const CF_NOSCRIPT = 4;
-const specFlags = new WeakMap<CommandSpec, number>();
-/** A command's flags that scripts check, as bits (cached per command). */
+const CF_WRITE = CMD_WRITE;
+const CF_DENYOOM = CMD_DENYOOM;
+const CF_NOSCRIPT = CMD_NOSCRIPT;
+/** A command's flags that scripts check, as bits (precomputed on the spec). */
 function commandFlags(spec: CommandSpec): number {
-  let f = specFlags.get(spec);
-  if (f === undefined) {
-    f = (spec.flags.includes('write') ? CF_WRITE : 0) | (spec.flags.includes('denyoom') ? CF_DENYOOM : 0) | (spec.flags.includes('noscript') ? CF_NOSCRIPT : 0);
-    specFlags.set(spec, f);
-  }
-  return f;
+  return spec.bits;
 }
 
 /** Instructions between two checks of the clock. */
@@ -136,6 +131,8 @@ export function luaErrorAs51(msg: string): string {
 export class ScriptEngine {
   public readonly scripts = new Map<string, Script>();
   private readonly byBody = new Map<string, Script>();
+  /** The script getScript returned last. */
+  private lastScript: Script | undefined;
   public readonly libraries = new Map<string, Library>();
   public readonly functions = new Map<string, LibFunction>();
   public current: Run | undefined;
@@ -172,7 +169,7 @@ export class ScriptEngine {
     // The redis API (full, for scripts) and the library-load API (register_function, log).
     this.redisApiRef = this.buildRedisApi(true);
     this.loadApiRef = this.buildRedisApi(false);
-    api._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.redisApiRef));
+    api._lua_rawgeti(L, LUA_REGISTRYINDEX, big(this.redisApiRef));
     api._lua_setglobal(L, this.lua.cstr('redis'));
     installLibs(this.lua);
     this.lua.run(PRELUDE, '=prelude', 5);
@@ -427,8 +424,9 @@ export class ScriptEngine {
   private pushReply(l: number, b: Buffer, pos: number): number {
     const { api, lua } = this;
     const type = b[pos];
-    const eol = b.indexOf(13, pos);
-    const head = b.latin1Slice(pos + 1, eol);
+    let eol = pos + 1;
+    while (eol < b.length && b[eol] !== 13) eol++; // every reply line ends with CR LF
+    const head = latin1(b, pos + 1, eol);
     let next = eol + 2;
     api._lua_checkstack(l, 8);
     switch (type) {
@@ -464,7 +462,7 @@ export class ScriptEngine {
         api._lua_createtable(l, n, 0);
         for (let i = 1; i <= n; i++) {
           next = this.pushReply(l, b, next);
-          api._lua_rawseti(l, -2, BigInt(i));
+          api._lua_rawseti(l, -2, big(i));
         }
         return next;
       }
@@ -608,14 +606,14 @@ export class ScriptEngine {
     api._lua_settop(l, -2);
     // An array: elements 1..n up to the first nil.
     let n = 0;
-    while (api._lua_rawgeti(l, idx, BigInt(n + 1)) !== T_NIL) {
+    while (api._lua_rawgeti(l, idx, big(n + 1)) !== T_NIL) {
       n++;
       api._lua_settop(l, -2);
     }
     api._lua_settop(l, -2);
     out.array(n);
     for (let i = 1; i <= n; i++) {
-      api._lua_rawgeti(l, idx, BigInt(i));
+      api._lua_rawgeti(l, idx, big(i));
       this.writeValue(l, -1, out, resp, depth + 1);
       api._lua_settop(l, -2);
     }
@@ -637,8 +635,10 @@ export class ScriptEngine {
 
   /** Compiles (or finds) a script; throws CommandError on shebang or compile errors. */
   public getScript(body: string): Script {
+    // The same script again (the usual case) is recognised by comparing bodies, without hashing one.
+    if (this.lastScript !== undefined && this.lastScript.body === body) return this.lastScript;
     const cached = this.byBody.get(body);
-    if (cached) return cached;
+    if (cached) return (this.lastScript = cached);
     const sha = sha1hex(body);
     const known = this.scripts.get(sha);
     if (known) return known;
@@ -646,16 +646,17 @@ export class ScriptEngine {
     const { api, L } = this;
     const err = this.lua.load(L, body.slice(skip), '@user_script');
     if (err !== undefined) throw new CommandError(`ERR Error compiling script (new function): ${compileErrorAs51(err)}`);
-    api._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.envRef));
+    api._lua_rawgeti(L, LUA_REGISTRYINDEX, big(this.envRef));
     api._lua_setupvalue(L, -2, 1);
     const ref = api._luaL_ref(L, LUA_REGISTRYINDEX);
     const script: Script = { sha, body, ref, flags };
     this.scripts.set(sha, script);
     this.byBody.set(body, script);
-    return script;
+    return (this.lastScript = script);
   }
 
   public flushScripts(): void {
+    this.lastScript = undefined;
     for (const s of this.scripts.values()) this.api._luaL_unref(this.L, LUA_REGISTRYINDEX, s.ref);
     this.scripts.clear();
     this.byBody.clear();
@@ -665,7 +666,7 @@ export class ScriptEngine {
   public evalScript(client: Client, script: Script, keys: string[], args: string[], roCommand: boolean, argv: string[]): void {
     const readOnly = this.checkRun(client, script.flags, roCommand, true);
     const { api, lua, L } = this;
-    api._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.globalsRef));
+    api._lua_rawgeti(L, LUA_REGISTRYINDEX, big(this.globalsRef));
     this.pushArray(L, keys);
     lua.setField(L, -2, 'KEYS');
     this.pushArray(L, args);
@@ -679,7 +680,7 @@ export class ScriptEngine {
     if (roCommand && !(fn.flags & FLAG_NO_WRITES)) throw new CommandError('ERR Can not execute a script with write flag using *_ro command.');
     const readOnly = this.checkRun(client, fn.flags, roCommand, false);
     const { api, L } = this;
-    api._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.globalsRef));
+    api._lua_rawgeti(L, LUA_REGISTRYINDEX, big(this.globalsRef));
     api._lua_pushnil(L);
     this.lua.setField(L, -2, 'KEYS');
     api._lua_pushnil(L);
@@ -705,7 +706,7 @@ export class ScriptEngine {
     this.api._lua_createtable(l, items.length, 0);
     for (let i = 0; i < items.length; i++) {
       this.lua.pushString(l, items[i]);
-      this.api._lua_rawseti(l, -2, BigInt(i + 1));
+      this.api._lua_rawseti(l, -2, big(i + 1));
     }
   }
 
@@ -737,7 +738,7 @@ export class ScriptEngine {
     };
     this.current = run;
     api._lua_settop(T, 0);
-    api._lua_rawgeti(T, LUA_REGISTRYINDEX, BigInt(ref));
+    api._lua_rawgeti(T, LUA_REGISTRYINDEX, big(ref));
     let nargs = 1;
     if (fargs) {
       this.pushArray(T, fargs[0]);
@@ -767,8 +768,8 @@ export class ScriptEngine {
       api._lua_settop(T, 0);
     } else {
       const L = this.L;
-      api._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.errinfoRef));
-      api._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.threadRef));
+      api._lua_rawgeti(L, LUA_REGISTRYINDEX, big(this.errinfoRef));
+      api._lua_rawgeti(L, LUA_REGISTRYINDEX, big(this.threadRef));
       if (status === LUA_YIELD) this.lua.pushString(L, 'attempt to yield across a C-call boundary');
       else api._lua_xmove(T, L, 1);
       if (api._lua_pcallk(L, 2, 1, 0, 0, 0) === LUA_OK) {
@@ -880,7 +881,7 @@ export class ScriptEngine {
     const { api, lua, L } = this;
     const err = lua.load(L, body, '@user_function');
     if (err !== undefined) throw new CommandError(`ERR Error compiling function: ${compileErrorAs51(err)}`);
-    api._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.fenvRef));
+    api._lua_rawgeti(L, LUA_REGISTRYINDEX, big(this.fenvRef));
     api._lua_setupvalue(L, -2, 1);
     const lib: Library = { name, code, functions: new Map() };
     this.setLibraryMode(true);
@@ -938,9 +939,9 @@ export class ScriptEngine {
 
   private setLibraryMode(loading: boolean): void {
     const { api, L } = this;
-    api._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.libModeRef));
+    api._lua_rawgeti(L, LUA_REGISTRYINDEX, big(this.libModeRef));
     api._lua_pushboolean(L, loading ? 1 : 0);
-    api._lua_rawgeti(L, LUA_REGISTRYINDEX, BigInt(this.loadApiRef));
+    api._lua_rawgeti(L, LUA_REGISTRYINDEX, big(this.loadApiRef));
     api._lua_callk(L, 2, 0, 0, 0);
   }
 

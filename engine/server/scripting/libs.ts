@@ -3,7 +3,7 @@
  * `cjson` (encode/decode as lua-cjson 2.1 does for common data, plus decode_array_with_array_mt
  * and the configuration setters) and `bit` (LuaBitOp). `cmsgpack` and `struct` are not provided.
  */
-import { formatG, Lua, LUA_REGISTRYINDEX, T_BOOLEAN, T_LIGHTUSERDATA, T_NIL, T_NUMBER, T_STRING, T_TABLE } from './lua';
+import { big, formatG, Lua, LUA_REGISTRYINDEX, T_BOOLEAN, T_LIGHTUSERDATA, T_NIL, T_NUMBER, T_STRING, T_TABLE } from './lua';
 
 const TYPE_NAMES = ['nil', 'boolean', 'userdata', 'number', 'string', 'table', 'function', 'userdata', 'thread'];
 
@@ -50,7 +50,7 @@ function installCjson(lua: Lua): void {
 
   const isArrayMt = (l: number, idx: number): boolean => {
     if (!arrayMtRef || !api._lua_getmetatable(l, idx)) return false;
-    api._lua_rawgeti(l, LUA_REGISTRYINDEX, BigInt(arrayMtRef));
+    api._lua_rawgeti(l, LUA_REGISTRYINDEX, big(arrayMtRef));
     const same = api._lua_rawequal(l, -1, -2) !== 0;
     api._lua_settop(l, -3);
     return same;
@@ -91,7 +91,7 @@ function installCjson(lua: Lua): void {
         if (isArray && (max > 0 || isArrayMt(l, idx))) {
           const parts: string[] = [];
           for (let i = 1; i <= max; i++) {
-            api._lua_rawgeti(l, idx, BigInt(i));
+            api._lua_rawgeti(l, idx, big(i));
             parts.push(encode(l, -1, depth + 1));
             api._lua_settop(l, -2);
           }
@@ -236,7 +236,7 @@ class JsonDecoder {
       this.pos++;
       api._lua_createtable(l, 0, 0);
       if (this.arrayMtRef) {
-        api._lua_rawgeti(l, LUA_REGISTRYINDEX, BigInt(this.arrayMtRef));
+        api._lua_rawgeti(l, LUA_REGISTRYINDEX, big(this.arrayMtRef));
         api._lua_setmetatable(l, -2);
       }
       this.ws();
@@ -246,7 +246,7 @@ class JsonDecoder {
       }
       for (let i = 1; ; i++) {
         this.value(depth + 1);
-        api._lua_rawseti(l, -2, BigInt(i));
+        api._lua_rawseti(l, -2, big(i));
         this.ws();
         if (s[this.pos] === ',') {
           this.pos++;

@@ -11,6 +11,7 @@
  */
 // wasmoon is a bundled dependency of the package (see the engine notes).
 import { LuaWasm } from 'wasmoon';
+import { latin1 } from '../resp/parser';
 
 /** The raw exports of the wasm module we use (pointers and sizes are numbers, lua_Integer is a bigint). */
 export interface LuaApi {
@@ -72,6 +73,13 @@ export interface LuaApi {
 }
 
 export const LUA_REGISTRYINDEX = -1001000;
+
+/** Small integers as BigInt, made once: wasm i64 parameters (table indexes, registry refs) take BigInts. */
+const SMALL_BIGINTS = Array.from({ length: 1024 }, (_, i) => BigInt(i));
+/** `n` (an integer) as a BigInt, without an allocation for small ones. */
+export function big(n: number): bigint {
+  return n >= 0 && n < 1024 ? SMALL_BIGINTS[n] : BigInt(n);
+}
 export const T_NIL = 0;
 export const T_BOOLEAN = 1;
 export const T_LIGHTUSERDATA = 2;
@@ -176,7 +184,10 @@ export class Lua {
   public pushString(L: number, s: string): void {
     const n = s.length;
     const p = this.ensureScratch(n + 1);
-    if (n > 0) this.mem().latin1Write(s, p, n);
+    const m = this.mem();
+    // Short strings byte by byte: latin1Write's call into C++ costs more than the copy.
+    if (n > 32) m.latin1Write(s, p, n);
+    else for (let i = 0; i < n; i++) m[p + i] = s.charCodeAt(i);
     this.api._lua_pushlstring(L, p, n);
   }
 
@@ -194,12 +205,12 @@ export class Lua {
     if (p === 0) return '';
     const m = this.mem();
     const len = m.readUInt32LE(this.lenPtr);
-    return m.latin1Slice(p, p + len);
+    return latin1(m, p, p + len);
   }
 
   /** Pushes a JS integer as a Lua integer. */
   public pushInt(L: number, n: number | bigint): void {
-    this.api._lua_pushinteger(L, typeof n === 'bigint' ? n : BigInt(n));
+    this.api._lua_pushinteger(L, typeof n === 'bigint' ? n : big(n));
   }
 
   public setField(L: number, idx: number, k: string): void {
