@@ -67,8 +67,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts', '../engine/**/*.ts'],
   },
 
-  gitignore: ['/node_modules', 'cdk.out', '/examples/**/cdk.out', 'cdktf.out', '/.tmp/', '__pycache__/', '*.pyc'],
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/.ci/', 'cdk.out', 'cdktf.out'] },
+  gitignore: ['/node_modules', 'cdk.out', '/examples/**/cdk.out', 'cdktf.out', '/.cdk-elasticache/', 'dump.rdb', '/.tmp/', '__pycache__/', '*.pyc'],
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/.ci/', 'cdk.out', '/.cdk-elasticache/', 'cdktf.out'] },
 });
 
 // The engine works on bits (hashes, bitmaps, encodings): bitwise operators are its vocabulary.
