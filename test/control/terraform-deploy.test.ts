@@ -39,10 +39,11 @@ describe('deploy the Terraform example (cdk.tf.json) locally', () => {
     expect(groups.ReplicationGroups[0]).toMatchObject({ ReplicationGroupId: 'sessions', TransitEncryptionEnabled: true, MultiAZ: 'enabled' });
 
     const ca = fs.readFileSync(path.join(stateDir, 'tls', 'ca.crt'), 'utf8');
-    client = new Redis({ host: t.primary.host, port: t.primary.port, tls: { ca, checkServerIdentity: () => undefined }, maxRetriesPerRequest: 3 });
+    const tls = { ca, checkServerIdentity: () => undefined };
+    client = new Redis({ host: t.primary.host, port: t.primary.port, tls, maxRetriesPerRequest: 3 });
     expect(await client.set('tf:key', 'from-terraform')).toBe('OK');
     expect(await client.get('tf:key')).toBe('from-terraform');
-    const reader = new Redis({ host: t.reader.host, port: t.reader.port, tls: { ca, checkServerIdentity: () => undefined }, maxRetriesPerRequest: 3 });
+    const reader = new Redis({ host: t.reader.host, port: t.reader.port, tls, maxRetriesPerRequest: 3 });
     try {
       // The replicas get the write through replication.
       const deadline = Date.now() + 10000;
