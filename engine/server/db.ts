@@ -65,6 +65,8 @@ export class Db {
   /** Hits/misses are counted by the server; expired keys counted here. */
   public expiredKeys = 0;
   private expireCursor: Iterator<[string, number]> | undefined;
+  /** Told when keys are added or removed (the cluster's per-slot key index); undefined elsewhere. */
+  public keyHooks?: { added(key: string): void; removed(key: string): void; cleared(): void };
 
   constructor(public readonly id: number, private readonly events: KeyspaceEvents, private readonly clock: () => number = Date.now) {}
 
@@ -139,7 +141,10 @@ export class Db {
     if (old === undefined) memory.dataset += KEY_OVERHEAD + stringBytes(key.length) + valueBytes(value);
     else if (old !== value) memory.dataset += valueBytes(value) - valueBytes(old);
     this.dict.set(key, value);
-    if (old === undefined) this.events.created(this, key);
+    if (old === undefined) {
+      this.keyHooks?.added(key);
+      this.events.created(this, key);
+    }
     if (!keepTtl && this.expires.size > 0 && this.expires.delete(key)) memory.dataset -= EXPIRE_OVERHEAD;
     if (this.access) this.accessed(key, old === undefined);
     this.events.modified(this, key);
@@ -161,6 +166,7 @@ export class Db {
     const old = this.dict.get(key);
     if (old === undefined) return false;
     this.dict.delete(key);
+    this.keyHooks?.removed(key);
     memory.dataset -= KEY_OVERHEAD + stringBytes(key.length) + valueBytes(old);
     if (this.expires.delete(key)) memory.dataset -= EXPIRE_OVERHEAD;
     this.access?.delete(key);
@@ -199,6 +205,7 @@ export class Db {
     memory.dataset -= this.expires.size * EXPIRE_OVERHEAD;
     const keys = [...this.dict.keys()];
     this.dict.clear();
+    this.keyHooks?.cleared();
     this.expires.clear();
     this.access?.clear();
     for (const k of keys) this.events.modified(this, k);

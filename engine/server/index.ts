@@ -1,6 +1,8 @@
+import { Cluster } from './cluster/cluster';
 import { aclCommands } from './commands/acl';
 import { adminCommands, installAdmin, serverAdminCommands } from './commands/admin';
 import { bitmapCommands } from './commands/bitmap';
+import { clusterCommands } from './commands/cluster';
 import { connectionCommands } from './commands/connection';
 import { dumpCommands } from './commands/dump';
 import { geoCommands } from './commands/geo';
@@ -8,6 +10,7 @@ import { hashCommands } from './commands/hash';
 import { hyperloglogCommands } from './commands/hyperloglog';
 import { keyCommands } from './commands/keys';
 import { listCommands } from './commands/list';
+import { migrateCommands } from './commands/migrate';
 import { pubsubCommands } from './commands/pubsub';
 import { scriptingCommands } from './commands/scripting';
 import { setCommands } from './commands/set';
@@ -38,6 +41,8 @@ export const COMMAND_MODULES = [
   listCommands,
   hashCommands,
   setCommands,
+  clusterCommands,
+  migrateCommands,
   dumpCommands,
 ];
 
@@ -47,6 +52,7 @@ export function createServer(config: Config): Server {
   for (const m of COMMAND_MODULES) server.commands.register(m);
   installEviction(server);
   installAdmin(server);
+  if (config.getBool('cluster-enabled')) server.cluster = new Cluster(server);
   return server;
 }
 

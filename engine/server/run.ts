@@ -16,7 +16,14 @@ export async function runServer(configFile: string | undefined, args: string[]):
     }
     throw e;
   }
-  const server = createServer(config);
+  let server;
+  try {
+    server = createServer(config);
+  } catch (e) {
+    if (!(e instanceof StartupError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    return 1;
+  }
   let ports;
   try {
     ports = await server.listen();

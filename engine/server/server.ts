@@ -4,6 +4,7 @@ import { performance } from 'perf_hooks';
 import * as tls from 'tls';
 import { Acl } from './acl';
 import { Client } from './client';
+import type { Cluster } from './cluster/cluster';
 import { arityOk, CommandError, CommandSpec, Errors, keyPositions } from './commands/command';
 import { CommandTable } from './commands/table';
 import { Config } from './config';
@@ -107,6 +108,8 @@ export class Server {
   private slowlogThreshold: number;
   /** maxmemory, kept in a field: it is read before every write. */
   private maxmemory: number;
+  /** Cluster mode (cluster-enabled yes): routes commands by slot; undefined on a standalone node. */
+  public cluster: Cluster | undefined;
   /** Extra periodic work (save schedule, replication...) registered by modules. */
   public readonly cronHooks: Array<(now: number) => void> = [];
 
@@ -295,6 +298,13 @@ export class Server {
       this.rejectCommand(client, denied, spec);
       return;
     }
+    if (this.cluster !== undefined) {
+      const redirect = this.cluster.route(client, spec, argv);
+      if (redirect !== undefined) {
+        this.rejectRedirect(client, redirect, spec);
+        return;
+      }
+    }
     if (this.loading && !spec.flags.includes('loading')) {
       this.rejectCommand(client, 'LOADING Valkey is loading the dataset in memory', spec);
       return;
@@ -369,6 +379,15 @@ export class Server {
     client.reply.error(msg);
     this.countError(msg);
     if (spec) this.commandStats(spec.name).rejectedCalls++;
+  }
+
+  /** A cluster redirection (MOVED, ASK, CROSSSLOT...): a refused EXEC discards the transaction and answers the error itself, as Valkey does. */
+  private rejectRedirect(client: Client, msg: string, spec: CommandSpec): void {
+    if (spec.name !== 'exec') return this.rejectCommand(client, msg, spec);
+    this.discardTransaction(client);
+    client.reply.error(msg);
+    this.countError(msg);
+    this.commandStats(spec.name).rejectedCalls++;
   }
 
   /** Counts an error reply by its code (INFO errorstats). */
@@ -599,6 +618,7 @@ export class Server {
   /** Stops listening and closes every client. */
   public async close(): Promise<void> {
     if (this.cron) clearInterval(this.cron);
+    this.cluster?.close();
     for (const c of this.clients.values()) {
       c.socket?.destroy();
       this.removeClient(c);

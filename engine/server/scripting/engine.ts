@@ -378,6 +378,10 @@ export class ScriptEngine {
     if (cmdFlags & CF_NOSCRIPT) return 'ERR This Redis command is not allowed from script';
     const denied = server.acl.check(run.client, spec, argv, 'lua');
     if (denied) return "ERR The user executing the script can't run this command or subcommand";
+    if (server.cluster !== undefined) {
+      const refused = server.cluster.scriptCheck(run.client, spec, argv, (run.flags & (FLAG_ALLOW_CROSS_SLOT | FLAG_EVAL_COMPAT)) !== 0);
+      if (refused) return refused;
+    }
     const write = (cmdFlags & CF_WRITE) !== 0;
     if (write && run.readOnly) return 'ERR Write commands are not allowed from read-only scripts.';
     if ((cmdFlags & CF_DENYOOM) && !run.wrote && !(run.flags & FLAG_ALLOW_OOM) && !server.makeRoomFor(run.client)) {
@@ -677,6 +681,7 @@ export class ScriptEngine {
   /** Redis' scriptPrepareForRun checks; returns whether the run is read-only. */
   private checkRun(client: Client, flags: number, roCommand: boolean, isEval: boolean): boolean {
     if (flags & FLAG_EVAL_COMPAT) return roCommand;
+    if ((flags & FLAG_NO_CLUSTER) && this.server.cluster !== undefined) throw new CommandError("ERR Can not run script on cluster, 'no-cluster' flag is set.");
     if (roCommand && !(flags & FLAG_NO_WRITES)) throw new CommandError('ERR Can not execute a script with write flag using *_ro command.');
     const mayWrite = !(flags & FLAG_NO_WRITES);
     if (mayWrite && !(flags & FLAG_ALLOW_OOM) && !this.server.makeRoomFor(client)) {
