@@ -1,5 +1,8 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
 import { ClusterMember } from '../../engine/control/cluster';
 import { ClusterNodeHandle, startClusterNode } from '../engine/cluster-helpers';
 import { RunningNode, startRedis } from '../engine/nodes';
@@ -19,8 +22,8 @@ export function member(port: number, nodeGroupId: string, role: 'primary' | 'rep
   return { host: '127.0.0.1', port, nodeGroupId, role };
 }
 
-export async function ourNode(dir: string, group: string, role: 'primary' | 'replica', reuse?: ClusterNodeHandle): Promise<TestNode & { handle: ClusterNodeHandle }> {
-  const handle = await startClusterNode(dir, reuse ? { port: reuse.port, file: reuse.file } : {});
+export async function ourNode(dir: string, group: string, role: 'primary' | 'replica', reuse?: ClusterNodeHandle, directives: string[] = []): Promise<TestNode & { handle: ClusterNodeHandle }> {
+  const handle = await startClusterNode(dir, { ...(reuse ? { port: reuse.port, file: reuse.file } : {}), directives });
   handle.client.close(); // the library opens its own links
   return {
     handle,
@@ -31,12 +34,14 @@ export async function ourNode(dir: string, group: string, role: 'primary' | 'rep
 }
 
 /** Our nodes for `groups` shards with `replicas` each: primaries first, then replicas, groups 0001... */
-export async function ourShards(dir: string, groups: string[], replicas: number): Promise<Array<TestNode & { handle: ClusterNodeHandle }>> {
+export async function ourShards(
+  dir: string, groups: string[], replicas: number, directives: string[] = [],
+): Promise<Array<TestNode & { handle: ClusterNodeHandle }>> {
   const specs: Array<[string, 'primary' | 'replica']> = [
     ...groups.map((g) => [g, 'primary'] as [string, 'primary']),
     ...groups.flatMap((g) => Array.from({ length: replicas }, () => [g, 'replica'] as [string, 'replica'])),
   ];
-  return Promise.all(specs.map(([g, r]) => ourNode(dir, g, r)));
+  return Promise.all(specs.map(([g, r]) => ourNode(dir, g, r, undefined, directives)));
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -73,4 +78,13 @@ export function clusterCheck(port: number): { ok: boolean; output: string } | un
   if (r.error) return undefined;
   const output = r.stdout + r.stderr;
   return { ok: output.includes('[OK] All 16384 slots covered.') && !/\[ERR\]|\[WARNING\]/.test(output), output };
+}
+
+/**
+ * A temp dir for node files, in memory when /dev/shm exists: every CLUSTER SETSLOT saves nodes.conf
+ * with fsync, which costs ~12 ms on this machine's disk and would dominate a resharding test.
+ */
+export function memDir(): string {
+  const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+  return fs.mkdtempSync(path.join(base, 'ccluster-'));
 }

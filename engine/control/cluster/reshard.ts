@@ -6,7 +6,7 @@
  */
 import { ClusterHandle, ClusterMember, Member, SlotLayout } from './cluster';
 import { attachReplicas, converge, joinMembers } from './create';
-import { moveSlot, MoveOptions } from './migrate-slot';
+import { moveSlots, MoveOptions } from './migrate-slot';
 import { readView, slotOwners } from './view';
 
 export interface ReshardProgress {
@@ -21,8 +21,10 @@ export interface ReshardOptions extends MoveOptions {
   /** New nodes (primaries and replicas of the groups the layout adds), already running in cluster mode. */
   readonly newNodes?: readonly ClusterMember[];
   readonly onProgress?: (p: ReshardProgress) => void;
-  /** Slot moves in flight at once, each between a different pair of primaries (default 1). */
+  /** Source/target pairs moving slots at once (default 4). */
   readonly concurrency?: number;
+  /** Slots of one pair moved as one pipelined batch (default 16). */
+  readonly slotsPerBatch?: number;
   readonly convergeTimeoutMs?: number;
 }
 
@@ -61,9 +63,7 @@ export async function reshard(cluster: ClusterHandle, target: SlotLayout, opts: 
   for (const g of Object.keys(target)) cluster.primaryOf(g);
 
   // 2. Slot moves, planned from what the cluster says now.
-  const view = await readView(cluster.live()[0].link);
-  const owners = slotOwners(view).map((id) => (id === undefined ? undefined : cluster.byId(id)?.nodeGroupId));
-  const moves = planMoves(owners, target);
+  const moves = planMoves(await groupOwners(cluster), target);
   let slotsMoved = 0;
   let keysMoved = 0;
   const report = () => opts.onProgress?.({
@@ -77,22 +77,30 @@ export async function reshard(cluster: ClusterHandle, target: SlotLayout, opts: 
   const byPair = new Map<string, Move[]>();
   for (const m of moves) byPair.set(`${m.from}>${m.to}`, [...(byPair.get(`${m.from}>${m.to}`) ?? []), m]);
   const queues = [...byPair.values()];
+  const per = Math.max(1, opts.slotsPerBatch ?? 16);
   const worker = async () => {
     for (let q = queues.shift(); q; q = queues.shift()) {
-      for (const m of q) {
-        keysMoved += await moveSlot(cluster, m.slot, cluster.primaryOf(m.from), cluster.primaryOf(m.to), opts);
-        slotsMoved++;
+      for (let i = 0; i < q.length; i += per) {
+        const batch = q.slice(i, i + per);
+        keysMoved += await moveSlots(cluster, batch.map((m) => m.slot), cluster.primaryOf(batch[0].from), cluster.primaryOf(batch[0].to), opts);
+        slotsMoved += batch.length;
         report();
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
 
   // 3. Removed groups: every other node forgets them, then they reset (no gossip brings them back).
   const removed = cluster.members.filter((m) => !(m.nodeGroupId in target));
   if (removed.length) await removeMembers(cluster, removed);
   await converge(cluster, opts.convergeTimeoutMs);
   return { progressPercentage: 100, slotsMoved, slotsToMove: moves.length, keysMoved, removed: removed.map(strip), durationMs: Date.now() - started };
+}
+
+/** Slot → node group, as the cluster says now. */
+export async function groupOwners(cluster: ClusterHandle): Promise<Array<string | undefined>> {
+  const view = await readView(cluster.live()[0].link);
+  return slotOwners(view).map((id) => (id === undefined ? undefined : cluster.byId(id)?.nodeGroupId));
 }
 
 function strip(m: Member): ClusterMember {
