@@ -25,7 +25,8 @@ export async function startClusterNode(dir: string, opts: { port?: number; file?
   const file = opts.file ?? path.join(dir, `nodes-${port}.conf`);
   const node = await startNode([
     '--cluster-enabled', 'yes', '--cluster-config-file', file, '--cluster-node-timeout', String(CLUSTER_NODE_TIMEOUT),
-    '--dir', dir, '--save', '', ...(opts.directives ?? []), '--port', String(port),
+    // Nodes share the directory: each its own RDB file (SAVE), as each has its own nodes.conf.
+    '--dir', dir, '--dbfilename', `dump-${port}.rdb`, '--save', '', ...(opts.directives ?? []), '--port', String(port),
   ]);
   const client = await RespClient.connect(port);
   return { node, port, file, client };
