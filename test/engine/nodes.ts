@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 
 /** The compiled CLI (the package's bin). Tests run after `projen compile`. */
@@ -78,13 +79,14 @@ export async function startNode(directives: string[] = []): Promise<RunningNode>
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npx projen compile' first`);
   const port = await freePort();
   // No save points unless a test asks (`--save` lines add up): a node stopped by SIGTERM would otherwise write dump.rdb.
-  return startProcess(process.execPath, [CLI, 'server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', ...directives], port, /Ready to accept connections/);
+  // Files a test does not place (SAVE, DEBUG RELOAD from the fuzzer...) go to the temp dir, never into the checkout.
+  return startProcess(process.execPath, [CLI, 'server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', os.tmpdir(), ...directives], port, /Ready to accept connections/);
 }
 
 /** Starts our node with a config file first, then directives (the file's port is overridden). */
 export async function startNodeWithFile(file: string, directives: string[] = []): Promise<RunningNode> {
   const port = await freePort();
-  return startProcess(process.execPath, [CLI, 'server', file, '--port', String(port), '--bind', '127.0.0.1', '--save', '', ...directives], port, /Ready to accept connections/);
+  return startProcess(process.execPath, [CLI, 'server', file, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', os.tmpdir(), ...directives], port, /Ready to accept connections/);
 }
 
 /** Debian's redis-server on a free port, or undefined when it is not installed. */
@@ -92,5 +94,5 @@ export async function startRedis(directives: string[] = []): Promise<RunningNode
   const bin = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => fs.existsSync(p));
   if (!bin) return undefined;
   const port = await freePort();
-  return startProcess(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...directives], port, /Ready to accept connections/);
+  return startProcess(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', os.tmpdir(), ...directives], port, /Ready to accept connections/);
 }
