@@ -4,8 +4,8 @@
  * CLI parsing by commander (well kept, the de-facto Node CLI parser): subcommands, help, errors.
  */
 import { Command } from 'commander';
-import { snapshotCommand } from './server/persistence/snapshot-tool';
 import { registerControlCommands } from './control/cli/commands';
+import { snapshotCommand } from './server/persistence/snapshot-tool';
 import { runServer } from './server/run';
 
 const program = new Command();

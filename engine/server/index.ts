@@ -10,11 +10,10 @@ import { hashCommands } from './commands/hash';
 import { hyperloglogCommands } from './commands/hyperloglog';
 import { keyCommands } from './commands/keys';
 import { listCommands } from './commands/list';
-import { persistenceCommands } from './commands/persistence';
 import { migrateCommands } from './commands/migrate';
+import { persistenceCommands } from './commands/persistence';
 import { pubsubCommands } from './commands/pubsub';
 import { installReplication, replicationCommands } from './commands/replication';
-import { replicationOf } from './replication/info';
 import { scriptingCommands } from './commands/scripting';
 import { setCommands } from './commands/set';
 import { streamCommands } from './commands/stream';
@@ -24,6 +23,7 @@ import { zsetCommands } from './commands/zset';
 import { Config } from './config';
 import { installEviction } from './evict';
 import { installPersistence } from './persistence';
+import { replicationOf } from './replication/info';
 import { Server } from './server';
 
 /** Every command module of the node, in one place (the command table is built from these). */

@@ -5,7 +5,6 @@ import { Db, valueBytes } from '../db';
 import { evictorOf } from '../evict';
 import { globMatch } from '../glob';
 import { EXPIRE_OVERHEAD, KEY_OVERHEAD, stringBytes } from '../memory';
-import { replicationInfo, replicationOf } from '../replication/info';
 import { persistenceOf } from '../persistence';
 import type { Server } from '../server';
 import { is, parseInt64 } from './args';
@@ -13,6 +12,7 @@ import { arityOk, command, CommandError, CommandSpec, Errors, keyPositions } fro
 import { VERSION } from './connection';
 import { encodingOf, helpReply } from './keys';
 import { persistenceInfo } from '../persistence/info';
+import { replicationInfo, replicationOf } from '../replication/info';
 
 /** Rates sampled by the cron (INFO instantaneous_*). */
 const rates = { at: Date.now(), inBytes: 0, outBytes: 0, inKbps: 0, outKbps: 0 };
