@@ -159,6 +159,23 @@ export function registerControlCommands(program: Command): void {
       });
   }
 
+  verb(program, 'modify-replication-group-shard-configuration', 'ModifyReplicationGroupShardConfiguration')
+    .requiredOption('--replication-group-id <id>')
+    .requiredOption('--node-group-count <n>')
+    .option('--node-groups-to-remove <ids...>')
+    .option('--node-groups-to-retain <ids...>')
+    .option('--apply-immediately', 'required by the API')
+    .option('--no-apply-immediately')
+    .action(async (o: Common & { replicationGroupId: string; nodeGroupCount: string; nodeGroupsToRemove?: string[]; nodeGroupsToRetain?: string[]; applyImmediately?: boolean }) => {
+      printGroup(o, await op(o, 'modify-replication-group-shard-configuration', {
+        replicationGroupId: o.replicationGroupId,
+        nodeGroupCount: o.nodeGroupCount,
+        nodeGroupsToRemove: o.nodeGroupsToRemove,
+        nodeGroupsToRetain: o.nodeGroupsToRetain,
+        applyImmediately: o.applyImmediately === true,
+      }));
+    });
+
   verb(program, 'reboot-cache-cluster', 'RebootCacheCluster')
     .requiredOption('--cache-cluster-id <id>')
     .option('--cache-node-ids-to-reboot <ids...>', 'cache node ids (0001)')
