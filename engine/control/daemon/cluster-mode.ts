@@ -334,6 +334,11 @@ export async function reshardGroup(cp: ControlPlane, group: Group, change: Shard
       for (let r = 0; r < replicas; r++) fresh.push(await addClusterNode(cp, group, ng, 'replica'));
     }
     await launchAll(cp, group, fresh);
+    // A primary that loses its last slot by SETSLOT turns into a replica of the slot's new owner
+    // (cluster-allow-replica-migration): groups going away keep their roles until they are forgotten.
+    for (const ng of group.nodeGroups.filter((x) => !keep.includes(x.nodeGroupId) && !added.includes(x.nodeGroupId))) {
+      for (const n of ng.members.filter((m) => cp.isUp(m))) await cp.call(group, n, ['CONFIG', 'SET', 'cluster-allow-replica-migration', 'no']);
+    }
     const cluster = await clusterHandle(cp, group);
     const target = balancedLayout(await groupOwners(cluster), [...keep, ...added]);
     await reshard(cluster, target, {
