@@ -15,7 +15,9 @@ jest.setTimeout(300000);
 const FIXTURE = path.join(__dirname, 'fixtures', 'cluster-3x1.json');
 const KEYS = 300;
 
-interface StateNode { cacheClusterId: string; role: string; status: string; pid: number; availabilityZone: string; endpoint: { address: string; port: number } }
+interface StateNode {
+  cacheClusterId: string; role: string; status: string; pid: number; availabilityZone: string; endpoint: { address: string; port: number };
+}
 interface StateNodeGroup { nodeGroupId: string; members: StateNode[] }
 
 function redisCli(args: string[]): { ok: boolean; output: string } {

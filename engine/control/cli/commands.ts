@@ -56,6 +56,14 @@ interface DeployFlags {
   engineBinary?: string;
 }
 
+interface ShardConfigurationFlags {
+  replicationGroupId: string;
+  nodeGroupCount: string;
+  nodeGroupsToRemove?: string[];
+  nodeGroupsToRetain?: string[];
+  applyImmediately?: boolean;
+}
+
 type EventFlags = Common & {
   sourceIdentifier?: string; sourceType?: string; duration?: string; startTime?: string; endTime?: string; maxRecords?: string;
 };
@@ -166,7 +174,7 @@ export function registerControlCommands(program: Command): void {
     .option('--node-groups-to-retain <ids...>')
     .option('--apply-immediately', 'required by the API')
     .option('--no-apply-immediately')
-    .action(async (o: Common & { replicationGroupId: string; nodeGroupCount: string; nodeGroupsToRemove?: string[]; nodeGroupsToRetain?: string[]; applyImmediately?: boolean }) => {
+    .action(async (o: Common & ShardConfigurationFlags) => {
       printGroup(o, await op(o, 'modify-replication-group-shard-configuration', {
         replicationGroupId: o.replicationGroupId,
         nodeGroupCount: o.nodeGroupCount,

@@ -47,7 +47,9 @@ function linkOptions(cp: ControlPlane, group: Group): LinkOptions {
   };
 }
 
-const memberOf = (ng: NodeGroup, n: Node): ClusterMember => ({ host: n.endpoint.address, port: n.endpoint.port, nodeGroupId: ng.nodeGroupId, role: n.role });
+const memberOf = (ng: NodeGroup, n: Node): ClusterMember => ({
+  host: n.endpoint.address, port: n.endpoint.port, nodeGroupId: ng.nodeGroupId, role: n.role,
+});
 
 /** The group's cluster handle; (re)opened on the nodes that are up after a control plane restart. */
 export async function clusterHandle(cp: ControlPlane, group: Group): Promise<ClusterHandle> {

@@ -3,8 +3,8 @@
  * the control plane's queue; reads answer from the state at once.
  */
 import { applySpec, refreshLinks } from './apply';
-import { modifyShardConfiguration } from './shard-configuration';
 import { ApiError, ControlPlane } from './control-plane';
+import { modifyShardConfiguration } from './shard-configuration';
 import { events } from '../api/event-messages';
 import { failover } from '../health/monitor';
 import { copySnapshot, createSnapshot, deleteSnapshot } from '../snapshots/snapshots';

@@ -41,7 +41,11 @@ export function modifyShardConfiguration(cp: ControlPlane, input: Input): Group 
       g.spec = {
         ...g.spec,
         numNodeGroups: g.nodeGroups.length,
-        nodeGroups: g.nodeGroups.map((ng) => ({ ...(g.spec.nodeGroups.find((x) => x.nodeGroupId === ng.nodeGroupId) ?? { replicaCount }), nodeGroupId: ng.nodeGroupId, slots: ng.slots })),
+        nodeGroups: g.nodeGroups.map((ng) => ({
+          ...(g.spec.nodeGroups.find((x) => x.nodeGroupId === ng.nodeGroupId) ?? { replicaCount }),
+          nodeGroupId: ng.nodeGroupId,
+          slots: ng.slots,
+        })),
       };
       cp.emit(events.replicationGroupModified(id));
     } catch (e) {
