@@ -54,7 +54,11 @@ export class ClusterHandle {
 
   readonly members: Member[] = [];
 
-  private constructor(readonly linkOptions: LinkOptions) {}
+  // A node blocked in MIGRATE (it waits for its target, as Valkey does) holds every command queued
+  // behind it: admin commands get 30 s unless the caller says otherwise.
+  private constructor(readonly linkOptions: LinkOptions) {
+    this.linkOptions = { timeoutMs: 30000, ...linkOptions };
+  }
 
   /** Adds a member (a new node, or a restarted one: its link and id are refreshed). */
   async attach(m: ClusterMember): Promise<Member> {
