@@ -38,7 +38,7 @@ describe(`deploy the example app, fail over, destroy (${process.env.CRUN_ENGINE 
       Resources: {
         Cache: {
           Type: 'AWS::ElastiCache::ReplicationGroup',
-          Properties: { ReplicationGroupDescription: 'x', Engine: 'redis', CacheNodeType: 'cache.t4g.micro', NumNodeGroups: 2, ReplicasPerNodeGroup: 1, ClusterMode: 'enabled' },
+          Properties: { ReplicationGroupDescription: 'x', Engine: 'redis', CacheNodeType: 'cache.t4g.micro', NumNodeGroups: 2, ReplicasPerNodeGroup: 9, ClusterMode: 'enabled' },
         },
       },
     }));
@@ -47,7 +47,7 @@ describe(`deploy the example app, fail over, destroy (${process.env.CRUN_ENGINE 
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/problem\(s\); nothing was deployed/);
     expect(r.stderr).toMatch(/Error: Cache \(AWS::ElastiCache::ReplicationGroup\)/);
-    expect(r.stderr).toMatch(/LOCAL-CME/);
+    expect(r.stderr).toMatch(/ReplicasPerNodeGroup: .*at most 5 replicas/);
     expect(fs.existsSync(badState)).toBe(false);
   });
 

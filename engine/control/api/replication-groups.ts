@@ -95,6 +95,7 @@ function apiPending(p: NonNullable<DeployedReplicationGroup['pendingModifiedValu
     ...(p.transitEncryptionEnabled !== undefined ? { TransitEncryptionEnabled: p.transitEncryptionEnabled } : {}),
     ...(p.transitEncryptionMode ? { TransitEncryptionMode: p.transitEncryptionMode } : {}),
     ...(p.clusterMode ? { ClusterMode: p.clusterMode } : {}),
+    ...(p.resharding ? { Resharding: { SlotMigration: { ProgressPercentage: p.resharding.progressPercentage } } } : {}),
   };
 }
 

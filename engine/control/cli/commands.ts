@@ -56,6 +56,14 @@ interface DeployFlags {
   engineBinary?: string;
 }
 
+interface ShardConfigurationFlags {
+  replicationGroupId: string;
+  nodeGroupCount: string;
+  nodeGroupsToRemove?: string[];
+  nodeGroupsToRetain?: string[];
+  applyImmediately?: boolean;
+}
+
 type EventFlags = Common & {
   sourceIdentifier?: string; sourceType?: string; duration?: string; startTime?: string; endTime?: string; maxRecords?: string;
 };
@@ -158,6 +166,23 @@ export function registerControlCommands(program: Command): void {
         printGroup(o, await op(o, name, { replicationGroupId: o.replicationGroupId, newReplicaCount: o.newReplicaCount }));
       });
   }
+
+  verb(program, 'modify-replication-group-shard-configuration', 'ModifyReplicationGroupShardConfiguration')
+    .requiredOption('--replication-group-id <id>')
+    .requiredOption('--node-group-count <n>')
+    .option('--node-groups-to-remove <ids...>')
+    .option('--node-groups-to-retain <ids...>')
+    .option('--apply-immediately', 'required by the API')
+    .option('--no-apply-immediately')
+    .action(async (o: Common & ShardConfigurationFlags) => {
+      printGroup(o, await op(o, 'modify-replication-group-shard-configuration', {
+        replicationGroupId: o.replicationGroupId,
+        nodeGroupCount: o.nodeGroupCount,
+        nodeGroupsToRemove: o.nodeGroupsToRemove,
+        nodeGroupsToRetain: o.nodeGroupsToRetain,
+        applyImmediately: o.applyImmediately === true,
+      }));
+    });
 
   verb(program, 'reboot-cache-cluster', 'RebootCacheCluster')
     .requiredOption('--cache-cluster-id <id>')

@@ -23,20 +23,9 @@ export interface DeployOptions {
 
 const out = (s: string) => process.stdout.write(s + '\n');
 
-/** Every error of the spec (reading problems + the constructs' rules), plus what the local deploy cannot run yet. */
+/** Every error of the spec (reading problems + the constructs' rules). */
 export function specProblems(spec: DeploymentSpec): Problem[] {
-  const cme = spec.replicationGroups.filter((g) => g.clusterMode === 'enabled' || g.numNodeGroups > 1);
-  const local: Problem[] = cme.map((g) => ({
-    logicalId: g.origin.logicalId,
-    resourceType: g.origin.type,
-    constructPath: g.origin.constructPath,
-    property: 'ClusterMode',
-    rule: 'LOCAL-CME',
-    message: `replication group ${g.replicationGroupId} has cluster mode enabled, which the local deploy does not run yet`,
-    fix: 'deploy a cluster-mode-disabled group (cluster mode is the next step of the control plane)',
-    severity: 'error',
-  }));
-  return [...validateSpec(spec), ...local].filter((p) => p.severity === 'error');
+  return validateSpec(spec).filter((p) => p.severity === 'error');
 }
 
 export function readAndValidate(specPath: string, o: DeployOptions): DeploymentSpec {
@@ -84,7 +73,8 @@ export function endpointLines(state: DeployedState, caFile?: string): string[] {
     lines.push(`${g.replicationGroupId} (${g.status}, ${g.spec.engine} ${g.spec.engineVersion}${g.spec.transitEncryption ? ', TLS' : ''})`);
     if (ng?.primaryEndpoint) lines.push(`  primary endpoint: ${ng.primaryEndpoint.address}:${ng.primaryEndpoint.port}`);
     if (ng?.readerEndpoint) lines.push(`  reader endpoint:  ${ng.readerEndpoint.address}:${ng.readerEndpoint.port}`);
-    for (const n of ng?.members ?? []) lines.push(`  ${n.cacheClusterId}  ${n.role.padEnd(7)}  ${n.endpoint.address}:${n.endpoint.port}  ${n.availabilityZone}  ${n.status}`);
+    if (g.configurationEndpoint) lines.push(`  configuration endpoint: ${g.configurationEndpoint.address}:${g.configurationEndpoint.port}`);
+    for (const n of g.nodeGroups.flatMap((x) => x.members)) lines.push(`  ${n.cacheClusterId}  ${n.role.padEnd(7)}  ${n.endpoint.address}:${n.endpoint.port}  ${n.availabilityZone}  ${n.status}`);
     if (g.spec.transitEncryption && caFile) lines.push(`  TLS: trust the CA in ${caFile}`);
   }
   return lines;

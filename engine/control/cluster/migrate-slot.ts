@@ -72,7 +72,11 @@ export async function moveSlots(
   for (const s of slots) moved += await migrateKeys(cluster, s, source, target, opts);
   // Target first: it takes a new config epoch, so its claim wins everywhere.
   await each(target, slots, (s) => ['CLUSTER', 'SETSLOT', s, 'NODE', target.id]);
-  await each(source, slots, (s) => ['CLUSTER', 'SETSLOT', s, 'NODE', target.id]);
+  // A source that has just lost its last slot may already have followed the target as its replica
+  // (the target's gossip arrives first): it no longer takes SETSLOT, and needs none.
+  await each(source, slots, (s) => ['CLUSTER', 'SETSLOT', s, 'NODE', target.id]).catch((e: Error) => {
+    if (!/only with masters/.test(e.message)) throw e;
+  });
   if (opts.announceToAll ?? true) {
     const others = cluster.live().filter((m) => m.role === 'primary' && m !== source && m !== target);
     await Promise.all(others.map((m) => each(m, slots, (s) => ['CLUSTER', 'SETSLOT', s, 'NODE', target.id]).catch(() => undefined)));

@@ -2,6 +2,7 @@
  * Applies a deployment spec: the planner (`plan/plan.ts`) says what to do, this runs each action
  * on the control plane in order.
  */
+import { reshardGroup } from './cluster-mode';
 import { ApiError, ControlPlane } from './control-plane';
 import { events } from '../api/event-messages';
 import { plan } from '../plan/plan';
@@ -110,8 +111,15 @@ export async function runAction(cp: ControlPlane, a: PlanAction): Promise<void> 
       await cp.setReplicaCount(g, a.to);
       return;
     }
-    case 'modify-shard-configuration':
-      throw new ApiError('InvalidParameterCombination', 'Cluster mode enabled (shards) is not run locally yet.');
+    case 'modify-shard-configuration': {
+      // UseOnlineResharding: the template's node groups are the ones to keep (new ids are added).
+      const g = group(cp, a.replicationGroupId);
+      await reshardGroup(cp, g, { count: a.desired.nodeGroups.length, retain: a.desired.nodeGroups.map((ng) => ng.nodeGroupId) });
+      g.spec = a.desired as Group['spec'];
+      cp.save();
+      cp.emit(events.replicationGroupModified(g.replicationGroupId));
+      return;
+    }
     case 'modify-replication-group':
     case 'rolling-replace-nodes': {
       const g = group(cp, a.replicationGroupId);

@@ -5,6 +5,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import {
+  clusterModeLines, closeClusterHandle, configurationProxy, createClusterGroup, isClusterMode, nodeGroupOf,
+} from './cluster-mode';
 import { ApiError } from '../api/errors';
 import { EventDraft, events, notificationBody } from '../api/event-messages';
 import { EndpointProxy } from '../endpoints/proxy';
@@ -40,7 +43,8 @@ export class ControlPlane {
   state: State;
   readonly adminSecret: string;
   readonly ca: LocalCa;
-  private readonly proxies = new Map<string, { primary: EndpointProxy; reader: EndpointProxy }>();
+  /** Per group: primary and reader endpoints (cluster mode enabled: the configuration endpoint as `primary`). */
+  private readonly proxies = new Map<string, { primary: EndpointProxy; reader?: EndpointProxy }>();
   private queue: Promise<unknown> = Promise.resolve();
   private readerTurn = 0;
   /** Nodes being replaced or failed over: the health monitor leaves them alone. */
@@ -165,8 +169,10 @@ export class ControlPlane {
     const primary = this.primaryOf(group);
     const dir = this.nodeDir(node);
     const ng = shard(group);
+    const cme = isClusterMode(group);
+    const names = cme ? [group.configurationEndpoint!.address] : [ng.primaryEndpoint!.address, ng.readerEndpoint!.address];
     const tls = group.spec.transitEncryption
-      ? await this.ca.issue(dir, node.cacheClusterId, [node.endpoint.address, ng.primaryEndpoint!.address, ng.readerEndpoint!.address, '127.0.0.1', 'localhost'])
+      ? await this.ca.issue(dir, node.cacheClusterId, [node.endpoint.address, ...names, '127.0.0.1', 'localhost'])
       : undefined;
     const config = nodeConfig({
       address: node.endpoint.address,
@@ -175,11 +181,12 @@ export class ControlPlane {
       aclFile: await this.writeAcl(group, node),
       adminUser: ADMIN_USER,
       adminSecret: this.adminSecret,
-      replicaOf: node.role === 'replica' && primary ? primary.endpoint : undefined,
+      // Cluster mode: replicas are attached with CLUSTER REPLICATE, never replicaof.
+      replicaOf: node.role === 'replica' && primary && !cme ? primary.endpoint : undefined,
       tls,
       parameters: this.parametersOf(group),
       knownDirectives: BUNDLED_DIRECTIVES,
-      extra: this.engineLines(group),
+      extra: [...this.engineLines(group), ...(cme ? clusterModeLines(group) : [])],
     });
     node.pid = await this.host(node).start({ nodeId: node.cacheClusterId, dir, config });
     node.parameterApplyStatus = 'in-sync';
@@ -285,6 +292,14 @@ export class ControlPlane {
   // ---- endpoints -----------------------------------------------------------------------------
 
   async startEndpoints(group: Group): Promise<void> {
+    if (isClusterMode(group)) {
+      const config = this.proxies.has(group.replicationGroupId) ? undefined : configurationProxy(this, group);
+      if (config) {
+        await config.start();
+        this.proxies.set(group.replicationGroupId, { primary: config });
+      }
+      return;
+    }
     const ng = shard(group);
     if (this.proxies.has(group.replicationGroupId) || !ng.primaryEndpoint || !ng.readerEndpoint) return;
     const primary = new EndpointProxy(ng.primaryEndpoint, () => {
@@ -310,22 +325,29 @@ export class ControlPlane {
     if (!p) return;
     const primary = this.primaryOf(group);
     const same = (a: Address, b: Address) => a.address === b.address && a.port === b.port;
+    if (isClusterMode(group)) {
+      const up = members(group).filter((n) => this.isUp(n));
+      p.primary.dropConnectionsNotTo((a) => up.some((n) => same(a, n.endpoint)));
+      return;
+    }
     p.primary.dropConnectionsNotTo((a) => primary !== undefined && this.isUp(primary) && same(a, primary.endpoint));
     const live = members(group).filter((n) => this.isUp(n));
-    p.reader.dropConnectionsNotTo((a) => live.some((n) => same(a, n.endpoint)));
+    p.reader?.dropConnectionsNotTo((a) => live.some((n) => same(a, n.endpoint)));
   }
 
   async stopEndpoints(groupId: string): Promise<void> {
+    closeClusterHandle(this, groupId);
     const p = this.proxies.get(groupId);
     if (!p) return;
     this.proxies.delete(groupId);
     await p.primary.stop();
-    await p.reader.stop();
+    await p.reader?.stop();
   }
 
   // ---- groups --------------------------------------------------------------------------------
 
   async createGroup(spec: ReplicationGroupDesired, restoreFile?: string): Promise<Group> {
+    if (spec.clusterMode === 'enabled') return createClusterGroup(this, spec, restoreFile);
     if (spec.transitEncryption) this.ca.ensure();
     const used = this.usedAddresses();
     const primaryEp = await allocateAddress(endpointAddresses(), spec.port, used);
@@ -384,7 +406,7 @@ export class ControlPlane {
     this.save();
     this.repointEndpoints(group);
     if (node.pid !== undefined) await this.host(node).stop(node.pid);
-    const ng = shard(group);
+    const ng = nodeGroupOf(group, node);
     ng.members = ng.members.filter((n) => n !== node);
     fs.rmSync(this.nodeDir(node), { recursive: true, force: true });
     this.failed.delete(node.cacheClusterId);

@@ -4,6 +4,7 @@
  */
 import { applySpec, refreshLinks } from './apply';
 import { ApiError, ControlPlane } from './control-plane';
+import { modifyShardConfiguration } from './shard-configuration';
 import { events } from '../api/event-messages';
 import { failover } from '../health/monitor';
 import { copySnapshot, createSnapshot, deleteSnapshot } from '../snapshots/snapshots';
@@ -74,9 +75,10 @@ export async function runOp(cp: ControlPlane, op: string, input: Input): Promise
       return cp.serialize(async () => {
         const g = availableGroup(cp, str(input, 'replicationGroupId'));
         const ng = str(input, 'nodeGroupId');
-        if (ng !== '0001') throw new ApiError('NodeGroupNotFoundFault', `Node group ${ng} not found.`);
-        const primary = cp.primaryOf(g);
-        if (!g.spec.automaticFailover || !primary || !cp.replicasOf(g).some((n) => cp.isUp(n))) {
+        const shard = g.nodeGroups.find((x) => x.nodeGroupId === ng);
+        if (!shard) throw new ApiError('NodeGroupNotFoundFault', `Node group ${ng} not found.`);
+        const primary = shard.members.find((n) => n.role === 'primary');
+        if (!g.spec.automaticFailover || !primary || !shard.members.some((n) => n.role === 'replica' && cp.isUp(n))) {
           throw new ApiError('TestFailoverNotAvailableFault', `Test failover is not available for replication group ${g.replicationGroupId}.`);
         }
         cp.emit(events.testFailoverCalled(g.replicationGroupId, ng));
@@ -91,6 +93,8 @@ export async function runOp(cp: ControlPlane, op: string, input: Input): Promise
         }
         return g;
       });
+    case 'modify-replication-group-shard-configuration':
+      return modifyShardConfiguration(cp, input);
     case 'increase-replica-count':
     case 'decrease-replica-count':
       return cp.serialize(async () => {

@@ -6,6 +6,7 @@
  * replaced in place and resyncs as a replica.
  */
 import { events } from '../api/event-messages';
+import { failoverClusterShard, isClusterMode, replaceClusterNode } from '../daemon/cluster-mode';
 import { ControlPlane } from '../daemon/control-plane';
 import { sleep } from '../hosts/local';
 import { AdminConnection } from '../nodes/admin-client';
@@ -129,6 +130,7 @@ export class HealthMonitor {
  * demoted by test-failover). Returns the new primary.
  */
 export async function failover(cp: ControlPlane, group: Group, oldPrimary: Node, why: 'failed' | 'test'): Promise<Node | undefined> {
+  if (isClusterMode(group)) return failoverClusterShard(cp, group, oldPrimary, why);
   const candidates = cp.replicasOf(group).filter((n) => cp.isUp(n));
   if (candidates.length === 0) {
     cp.emit({ sourceType: 'replication-group', sourceIdentifier: group.replicationGroupId, message: 'Failover not possible for node group 0001: no available replica' });
@@ -167,6 +169,7 @@ export async function failover(cp: ControlPlane, group: Group, oldPrimary: Node,
 
 /** Restarts a failed node's process on its host as a replica of the current primary. */
 export async function replaceNode(cp: ControlPlane, group: Group, node: Node): Promise<void> {
+  if (isClusterMode(group)) return replaceClusterNode(cp, group, node);
   if (!cp.state.replicationGroups[group.replicationGroupId] || !members(group).includes(node)) return;
   const primary = cp.primaryOf(group);
   if (node.role === 'primary') {

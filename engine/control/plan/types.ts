@@ -87,6 +87,8 @@ export interface PendingModifiedValues {
   readonly transitEncryptionEnabled?: boolean;
   readonly transitEncryptionMode?: string;
   readonly clusterMode?: string;
+  /** Online resharding in progress (cluster mode enabled): slot migration progress, 0–100. */
+  readonly resharding?: { readonly progressPercentage: number };
 }
 
 export interface DeployedReplicationGroup {
