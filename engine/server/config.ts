@@ -165,6 +165,8 @@ export class Config {
   }
 
   private readonly values = new Map<string, string>();
+  /** getNumber's parsed values by the name asked for; cleared by every set. */
+  private readonly numbers = new Map<string, number>();
   private readonly listeners = new Map<string, Array<(value: string) => void>>();
   /** `save` lines in a config file add up; the first one replaces the default. */
   private seenSave = false;
@@ -174,13 +176,20 @@ export class Config {
   }
 
   public get(name: string): string {
+    // Code asks by canonical name: one lookup, no lower-casing (this runs on command paths).
+    const v = this.values.get(name);
+    if (v !== undefined) return v;
     const dir = Config.directive(name);
     if (!dir) throw new Error(`unknown directive ${name}`);
     return this.values.get(dir.name)!;
   }
 
   public getNumber(name: string): number {
-    return Number(this.get(name));
+    const cached = this.numbers.get(name);
+    if (cached !== undefined) return cached;
+    const n = Number(this.get(name));
+    this.numbers.set(name, n);
+    return n;
   }
 
   public getBool(name: string): boolean {
@@ -218,6 +227,7 @@ export class Config {
     const problem = dir.check?.(value);
     if (problem) throw new ConfigError(problem);
     this.values.set(dir.name, value);
+    this.numbers.clear();
     for (const fn of this.listeners.get(dir.name) ?? []) fn(value);
   }
 

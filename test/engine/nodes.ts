@@ -80,7 +80,19 @@ export async function startNode(directives: string[] = []): Promise<RunningNode>
   const port = await freePort();
   // No save points unless a test asks (`--save` lines add up): a node stopped by SIGTERM would otherwise write dump.rdb.
   // Files a test does not place (SAVE, DEBUG RELOAD from the fuzzer...) go to the temp dir, never into the checkout.
-  return startProcess(process.execPath, [CLI, 'server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', os.tmpdir(), ...directives], port, /Ready to accept connections/);
+  return startProcess(process.execPath, [CLI, 'server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', ...ownDumpFile(port, directives), ...directives], port, /Ready to accept connections/);
+}
+
+/**
+ * `--dir <temp> --dbfilename dump-<port>.rdb`, the file removed first: a node never loads a dump.rdb
+ * that another test (running in parallel, or earlier) left in the shared temp dir. Nothing when the
+ * test places the files itself.
+ */
+function ownDumpFile(port: number, directives: string[]): string[] {
+  if (directives.some((d) => d === '--dir' || d === '--dbfilename')) return [];
+  const name = `dump-${port}.rdb`;
+  fs.rmSync(path.join(os.tmpdir(), name), { force: true });
+  return ['--dir', os.tmpdir(), '--dbfilename', name];
 }
 
 /** Starts our node with a config file first, then directives (the file's port is overridden). */
@@ -94,5 +106,5 @@ export async function startRedis(directives: string[] = []): Promise<RunningNode
   const bin = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => fs.existsSync(p));
   if (!bin) return undefined;
   const port = await freePort();
-  return startProcess(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', os.tmpdir(), ...directives], port, /Ready to accept connections/);
+  return startProcess(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...ownDumpFile(port, directives), ...directives], port, /Ready to accept connections/);
 }

@@ -60,13 +60,18 @@ function withEngine(c: Client, fn: (e: ScriptEngine) => void): void {
   });
 }
 
-/** numkeys, keys and args of EVAL/FCALL-style commands. */
-function keysAndArgs(argv: string[]): [string[], string[]] {
+/** The checked numkeys of EVAL/FCALL-style commands (keys are argv[3, 3 + numkeys), then the args). */
+function numKeys(argv: string[]): number {
   const n = parseInt64(argv[2]);
   if (n === undefined) throw new CommandError(Errors.notInteger);
   if (n < 0) throw new CommandError("ERR Number of keys can't be negative");
   if (n > argv.length - 3) throw new CommandError("ERR Number of keys can't be greater than number of args");
-  const k = Number(n);
+  return Number(n);
+}
+
+/** Keys and args of EVAL/FCALL-style commands. */
+function keysAndArgs(argv: string[]): [string[], string[]] {
+  const k = numKeys(argv);
   return [argv.slice(3, 3 + k), argv.slice(3 + k)];
 }
 
@@ -80,20 +85,20 @@ function evalKeys(argv: readonly string[]): number[] {
 
 function evalCommand(ro: boolean) {
   return (c: Client, argv: string[]): void => {
-    const [keys, args] = keysAndArgs(argv);
+    const numkeys = numKeys(argv);
     const engine = engines.get(c.server);
-    if (engine) engine.evalScript(c, engine.getScript(argv[1]), keys, args, ro, argv);
-    else withEngine(c, (e) => e.evalScript(c, e.getScript(argv[1]), keys, args, ro, argv));
+    if (engine) engine.evalScript(c, engine.getScript(argv[1]), numkeys, ro, argv);
+    else withEngine(c, (e) => e.evalScript(c, e.getScript(argv[1]), numkeys, ro, argv));
   };
 }
 
 function evalShaCommand(ro: boolean) {
   return (c: Client, argv: string[]): void => {
-    const [keys, args] = keysAndArgs(argv);
+    const numkeys = numKeys(argv);
     withEngine(c, (e) => {
       const script = argv[1].length === 40 ? e.scripts.get(argv[1].toLowerCase()) : undefined;
       if (!script) throw new CommandError('NOSCRIPT No matching script. Please use EVAL.');
-      e.evalScript(c, script, keys, args, ro, argv);
+      e.evalScript(c, script, numkeys, ro, argv);
     });
   };
 }

@@ -37,6 +37,8 @@ export function strtod(s: string, allowSpace: boolean): number | undefined {
 /** Valkey's string2d: no empty input, no leading space, full consumption, no NaN, no overflow or underflow to zero. */
 export function parseScore(s: string): number | undefined {
   if (s.length === 0) return undefined;
+  const small = smallInteger(s);
+  if (small !== undefined) return small;
   const ch = s.charCodeAt(0);
   if (ch === 32 || (ch >= 9 && ch <= 13)) return undefined;
   const v = strtod(s, false);
@@ -44,6 +46,21 @@ export function parseScore(s: string): number | undefined {
   if (!Number.isFinite(v) && !SPECIAL_RE.test(s)) return undefined; // ERANGE overflow
   if (v === 0 && DEC_RE.test(s) && /[1-9]/.test(s.replace(/[eE].*$/, ''))) return undefined; // ERANGE underflow
   return v;
+}
+
+/** A plain decimal integer of up to 15 digits (the usual score), exactly; undefined for anything else. */
+function smallInteger(s: string): number | undefined {
+  const n = s.length;
+  if (n > 15) return undefined;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  if (i === n) return undefined;
+  let v = 0;
+  for (; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    v = v * 10 + d;
+  }
+  return s.charCodeAt(0) === 45 ? -v : v;
 }
 
 /** ZRANGEBYSCORE min/max, or undefined ("min or max is not a float"). */

@@ -1,6 +1,6 @@
 import * as crypto from 'crypto';
 import type { BlockState, Client } from '../client';
-import { CommandError, CommandSpec, Errors } from '../commands/command';
+import { CMD_WRITE, CommandError, CommandSpec, Errors } from '../commands/command';
 import type { Db } from '../db';
 import { checkOutputBuffer } from '../limits';
 import type { Server } from '../server';
@@ -80,10 +80,21 @@ export class Replication implements ReplicationHooks {
   private outScheduled = false;
   private getackScheduled = false;
 
+  /** min-replicas-to-write and sync-replicas, read on every write. */
+  private minReplicasToWrite = 0;
+  private syncReplicas = 0;
+
   constructor(public readonly server: Server) {
     this.waits = new SyncWaits(this);
     server.config.onChange('repl-backlog-size', (v) => this.backlog?.resize(Number(v)));
     server.cronHooks.push((now) => this.cron(now));
+    // Read on every write: kept as numbers rather than looked up per command.
+    const track = (name: string, set: (n: number) => void): void => {
+      set(server.config.getNumber(name));
+      server.config.onChange(name, (v) => set(Number(v)));
+    };
+    track('min-replicas-to-write', (n) => (this.minReplicasToWrite = n));
+    track('sync-replicas', (n) => (this.syncReplicas = n));
   }
 
   public get isReplica(): boolean {
@@ -94,7 +105,7 @@ export class Replication implements ReplicationHooks {
 
   public refuse(client: Client, spec: CommandSpec): string | undefined {
     const link = this.link;
-    const write = spec.flags.includes('write');
+    const write = (spec.bits & CMD_WRITE) !== 0;
     if (link !== undefined) {
       if (client === link.client) return undefined;
       if (!link.connected && !this.server.config.getBool('replica-serve-stale-data') && !spec.flags.includes('stale')) {
@@ -105,9 +116,9 @@ export class Replication implements ReplicationHooks {
     }
     if (write && this.failover.blocksWrites) return "READONLY You can't write against a read only replica.";
     if (write) {
-      const min = this.server.config.getNumber('min-replicas-to-write');
+      const min = this.minReplicasToWrite;
       if (min > 0 && this.goodReplicas() < min) return 'NOREPLICAS Not enough good replicas to write.';
-      const sync = this.server.config.getNumber('sync-replicas');
+      const sync = this.syncReplicas;
       if (sync > 0 && this.replicas.size < sync) return 'NOREPLICAS Not enough good replicas to write.';
     }
     return undefined;

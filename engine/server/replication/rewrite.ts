@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../commands/command';
+import { CMD_WRITE, CommandSpec } from '../commands/command';
 import type { Db } from '../db';
 import type { Parsed } from './reply-reader';
 import { formatId, makeId, StreamObject } from '../types/stream';
@@ -193,5 +193,5 @@ export const ALWAYS = new Set(['flushall', 'flushdb', 'swapdb', 'publish', 'func
 export function propagates(spec: CommandSpec, dirtyChanged: boolean): boolean {
   if (EFFECTS_ONLY.has(spec.name)) return false;
   if (ALWAYS.has(spec.name)) return true;
-  return dirtyChanged && spec.flags.includes('write');
+  return dirtyChanged && (spec.bits & CMD_WRITE) !== 0;
 }

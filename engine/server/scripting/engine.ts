@@ -99,6 +99,11 @@ export function sha1hex(s: string): string {
   return createHash('sha1').update(s, 'latin1').digest('hex');
 }
 
+/** Status text with CR/LF turned into spaces (they would break the reply line). */
+function noNewlines(s: string): string {
+  return s.indexOf('\r') < 0 && s.indexOf('\n') < 0 ? s : s.replace(/[\r\n]/g, ' ');
+}
+
 /** Splits "CODE rest" errors as Redis stores them in Lua error tables (no leading '-', ERR when no code). */
 function errorTableText(raw: string): string {
   let s = raw.startsWith('-') ? raw.slice(1) : raw;
@@ -131,6 +136,8 @@ export function luaErrorAs51(msg: string): string {
 export class ScriptEngine {
   public readonly scripts = new Map<string, Script>();
   private readonly byBody = new Map<string, Script>();
+  /** Registry references of constant key strings (pushKey). */
+  private readonly keyRefs = new Map<string, number>();
   /** The script getScript returned last. */
   private lastScript: Script | undefined;
   public readonly libraries = new Map<string, Library>();
@@ -278,8 +285,22 @@ export class ScriptEngine {
 
   /** Pushes t[k] without metamethods (t at absolute index `idx`); returns its type. */
   private rawField(l: number, idx: number, k: string): number {
-    this.lua.pushString(l, k);
+    this.pushKey(l, k);
     return this.api._lua_rawget(l, idx);
+  }
+
+  /**
+   * Pushes a constant key string ('ok', 'err', 'KEYS'...) kept in the registry: one call into the
+   * VM instead of copying the bytes and interning the string again on every use.
+   */
+  private pushKey(l: number, k: string): void {
+    let ref = this.keyRefs.get(k);
+    if (ref === undefined) {
+      this.lua.pushString(this.L, k);
+      ref = this.api._luaL_ref(this.L, LUA_REGISTRYINDEX);
+      this.keyRefs.set(k, ref);
+    }
+    this.api._lua_rawgeti(l, LUA_REGISTRYINDEX, big(ref));
   }
 
   private pushErrTable(l: number, err: string): number {
@@ -315,7 +336,8 @@ export class ScriptEngine {
   }
 
   private lookup(argv: string[]): CommandSpec | undefined {
-    let spec = this.server.commands.get(argv[0].toLowerCase());
+    // The table's lookup remembers spellings as sent (no lower-casing per redis.call).
+    let spec = this.server.commands.lookup(argv[0]);
     if (spec?.subcommands) {
       if (argv.length < 2) return spec;
       spec = spec.subcommands.get(argv[1].toLowerCase());
@@ -444,8 +466,9 @@ export class ScriptEngine {
       }
       case 43: // + status
         api._lua_createtable(l, 0, 1);
+        this.pushKey(l, 'ok');
         lua.pushString(l, head);
-        lua.setField(l, -2, 'ok');
+        api._lua_rawset(l, -3);
         return next;
       case 45: // - error (inside an aggregate)
         api._lua_createtable(l, 0, 1);
@@ -549,7 +572,7 @@ export class ScriptEngine {
     }
     api._lua_settop(l, -2);
     if (this.rawField(l, idx, 'ok') === T_STRING) {
-      out.simple(lua.toString(l, -1).replace(/[\r\n]/g, ' '));
+      out.simple(noNewlines(lua.toString(l, -1)));
       api._lua_settop(l, -2);
       return;
     }
@@ -663,14 +686,17 @@ export class ScriptEngine {
   }
 
   /** EVAL / EVALSHA: runs a script for `client` with KEYS and ARGV set. */
-  public evalScript(client: Client, script: Script, keys: string[], args: string[], roCommand: boolean, argv: string[]): void {
+  public evalScript(client: Client, script: Script, numkeys: number, roCommand: boolean, argv: string[]): void {
     const readOnly = this.checkRun(client, script.flags, roCommand, true);
-    const { api, lua, L } = this;
+    const { api, L } = this;
     api._lua_rawgeti(L, LUA_REGISTRYINDEX, big(this.globalsRef));
-    this.pushArray(L, keys);
-    lua.setField(L, -2, 'KEYS');
-    this.pushArray(L, args);
-    lua.setField(L, -2, 'ARGV');
+    // KEYS and ARGV always exist in the globals table, so a raw set is what setfield would do.
+    this.pushKey(L, 'KEYS');
+    this.pushArray(L, argv, 3, 3 + numkeys);
+    api._lua_rawset(L, -3);
+    this.pushKey(L, 'ARGV');
+    this.pushArray(L, argv, 3 + numkeys, argv.length);
+    api._lua_rawset(L, -3);
     api._lua_settop(L, -2);
     this.start(client, script.sha, true, readOnly, script.flags, argv, script.ref, undefined);
   }
@@ -702,11 +728,12 @@ export class ScriptEngine {
     return !mayWrite;
   }
 
-  private pushArray(l: number, items: string[]): void {
-    this.api._lua_createtable(l, items.length, 0);
-    for (let i = 0; i < items.length; i++) {
+  /** Pushes items[from, to) as a Lua array. */
+  private pushArray(l: number, items: string[], from = 0, to = items.length): void {
+    this.api._lua_createtable(l, to - from, 0);
+    for (let i = from; i < to; i++) {
       this.lua.pushString(l, items[i]);
-      this.api._lua_rawseti(l, -2, big(i + 1));
+      this.api._lua_rawseti(l, -2, big(i - from + 1));
     }
   }
 
