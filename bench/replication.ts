@@ -3,57 +3,19 @@
 // durability (ours: `sync-replicas 1`, the reply waits for one replica's ack; redis-server: each
 // SET followed by `WAIT 1 1000` in the same pipeline, its nearest equivalent), and the replication
 // lag under the asynchronous load (bytes behind, sampled, and the catch-up time after the load).
-import { spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { CLI, RunningNode, startNode, startRedis, waitFor } from '../test/engine/nodes';
 
-const CLI = path.join(__dirname, '..', 'lib', 'engine', 'cli.js');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const VALUE = 'x'.repeat(Number(process.env.BENCH_VALUE_SIZE ?? 64));
 
-interface Proc {
-  port: number;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function start(cmd: string, args: (port: number) => string[]): Promise<Proc> {
-  const port = await freePort();
-  const child = spawn(cmd, args(port), { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const on = (d: Buffer) => {
-      out += d.toString();
-      if (/Ready to accept connections/.test(out)) resolve();
-    };
-    child.stdout.on('data', on);
-    child.stderr.on('data', on);
-    child.once('exit', (code) => reject(new Error(`${cmd} exited (${code}): ${out}`)));
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    port,
-    pid: child.pid!,
-    stop: async () => {
-      process.kill(child.pid!, 'SIGTERM');
-      await exited;
-    },
-  };
-}
+type Proc = RunningNode;
 
 function cli(port: number, ...args: string[]): string {
   return spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout.trim();
@@ -64,23 +26,14 @@ function infoField(port: number, field: string): string {
   return m ? m[1].trim() : '';
 }
 
-async function until(cond: () => boolean, what: string, ms = 30000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** A primary and two replicas of one kind. */
 async function topology(kind: 'ours' | 'redis', primaryArgs: string[], dir: string): Promise<Proc[]> {
-  const launch = (extra: string[]) => (kind === 'ours'
-    ? start(process.execPath, (p) => [CLI, 'server', '--port', String(p), '--bind', '127.0.0.1', '--save', '', ...extra])
-    : start('redis-server', (p) => ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
-      '--repl-diskless-sync-delay', '0', ...extra]));
+  const launch = async (extra: string[]): Promise<Proc> => (kind === 'ours'
+    ? startNode(extra)
+    : (await startRedis(['--dir', dir, '--repl-diskless-sync-delay', '0', ...extra]))!);
   const primary = await launch(primaryArgs);
   const replicas = [await launch(['--replicaof', '127.0.0.1', String(primary.port)]), await launch(['--replicaof', '127.0.0.1', String(primary.port)])];
-  for (const r of replicas) await until(() => infoField(r.port, 'master_link_status') === 'up', 'replica link up');
+  for (const r of replicas) await waitFor(() => infoField(r.port, 'master_link_status') === 'up', 'replica link up', 30000);
   return [primary, ...replicas];
 }
 
