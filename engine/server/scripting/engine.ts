@@ -443,14 +443,16 @@ export class ScriptEngine {
   // ---------------------------------------------------------------- reply conversions
 
   /** Pushes the RESP reply at `pos` of `b` as a Lua value (Redis' reply → Lua rules); returns the end position. */
-  private pushReply(l: number, b: Buffer, pos: number): number {
+  private pushReply(l: number, b: Buffer, pos: number, nested = false): number {
     const { api, lua } = this;
     const type = b[pos];
     let eol = pos + 1;
     while (eol < b.length && b[eol] !== 13) eol++; // every reply line ends with CR LF
     const head = latin1(b, pos + 1, eol);
     let next = eol + 2;
-    api._lua_checkstack(l, 8);
+    // redis.call is a C function, which Lua starts with LUA_MINSTACK (20) free slots: enough for the
+    // top level; each nesting level of an aggregate needs its own check.
+    if (nested) api._lua_checkstack(l, 8);
     switch (type) {
       case 58: // : integer
         api._lua_pushinteger(l, BigInt(head));
@@ -466,9 +468,8 @@ export class ScriptEngine {
       }
       case 43: // + status
         api._lua_createtable(l, 0, 1);
-        this.pushKey(l, 'ok');
         lua.pushString(l, head);
-        api._lua_rawset(l, -3);
+        lua.setField(l, -2, 'ok');
         return next;
       case 45: // - error (inside an aggregate)
         api._lua_createtable(l, 0, 1);
@@ -484,7 +485,7 @@ export class ScriptEngine {
         }
         api._lua_createtable(l, n, 0);
         for (let i = 1; i <= n; i++) {
-          next = this.pushReply(l, b, next);
+          next = this.pushReply(l, b, next, true);
           api._lua_rawseti(l, -2, big(i));
         }
         return next;
@@ -495,8 +496,8 @@ export class ScriptEngine {
         api._lua_createtable(l, 0, 1);
         api._lua_createtable(l, 0, n);
         for (let i = 0; i < n; i++) {
-          next = this.pushReply(l, b, next);
-          if (type === 37) next = this.pushReply(l, b, next);
+          next = this.pushReply(l, b, next, true);
+          if (type === 37) next = this.pushReply(l, b, next, true);
           else api._lua_pushboolean(l, 1);
           api._lua_rawset(l, -3);
         }
@@ -539,7 +540,7 @@ export class ScriptEngine {
   /** Writes the Lua value at `idx` as the script's reply (Redis' Lua → reply rules). */
   private writeValue(l: number, idx: number, out: Reply, resp: 2 | 3, depth: number): void {
     const { api, lua } = this;
-    idx = api._lua_absindex(l, idx);
+    if (idx < 0) idx = api._lua_absindex(l, idx);
     switch (api._lua_type(l, idx)) {
       case T_STRING:
         out.bulk(lua.toString(l, idx));
@@ -690,13 +691,10 @@ export class ScriptEngine {
     const readOnly = this.checkRun(client, script.flags, roCommand, true);
     const { api, L } = this;
     api._lua_rawgeti(L, LUA_REGISTRYINDEX, big(this.globalsRef));
-    // KEYS and ARGV always exist in the globals table, so a raw set is what setfield would do.
-    this.pushKey(L, 'KEYS');
     this.pushArray(L, argv, 3, 3 + numkeys);
-    api._lua_rawset(L, -3);
-    this.pushKey(L, 'ARGV');
+    this.lua.setField(L, -2, 'KEYS');
     this.pushArray(L, argv, 3 + numkeys, argv.length);
-    api._lua_rawset(L, -3);
+    this.lua.setField(L, -2, 'ARGV');
     api._lua_settop(L, -2);
     this.start(client, script.sha, true, readOnly, script.flags, argv, script.ref, undefined);
   }
