@@ -10,6 +10,7 @@ export * from './parameter-group';
 export * from './subnet-group';
 export * from './user';
 export * from './replication-group-base';
+export * from './replication-group-common-props';
 export * from './replication-group';
 export * from './global-datastore-ref';
 export * from './global-datastore';

@@ -4,7 +4,6 @@ import { CfnReplicationGroup, CfnReplicationGroupProps } from 'aws-cdk-lib/aws-e
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ClusterMode } from './cluster-mode';
 import { Endpoint } from './endpoint';
 import { Engine } from './engine';
 import { IGlobalDatastore } from './global-datastore-ref';
@@ -12,43 +11,13 @@ import { LogDestination } from './log-destination';
 import { validateSubnetSource } from './model/subnet-group';
 import { memberClusterIds } from './model/topology';
 import { NodeType } from './node-type';
-import { Durability, IpDiscovery, NetworkType, TransitEncryptionMode } from './options';
 import { IParameterGroup } from './parameter-group';
 import { nodeGroupConfigurations, parametersTheRulesRead, resolveReplicationGroup } from './private/replication-group-settings';
 import { CDK_CONTEXT, report } from './private/report';
 import { IReplicationGroup, ReplicationGroupAttributes, ReplicationGroupBase } from './replication-group-base';
-import { RestoreSource } from './restore-source';
+import { ReplicationGroupCommonProps } from './replication-group-common-props';
 import { ISubnetGroup, SubnetGroup } from './subnet-group';
 import { IUserGroup } from './user/user-group';
-
-/** One shard placed and sized explicitly (CloudFormation `NodeGroupConfiguration`). */
-export interface NodeGroupOptions {
-  /**
-   * The node group id, 1 to 4 digits.
-   * @default - '0001', '0002', ... in order
-   */
-  readonly nodeGroupId?: string;
-  /**
-   * Hash slots the shard owns, as `start-end[,start-end]`.
-   * @default - an even split of the 16384 slots
-   */
-  readonly slots?: string;
-  /**
-   * Availability Zone of the shard's primary.
-   * @default - chosen by ElastiCache
-   */
-  readonly primaryAvailabilityZone?: string;
-  /**
-   * Availability Zones of the replicas, one per replica.
-   * @default - chosen by ElastiCache
-   */
-  readonly replicaAvailabilityZones?: string[];
-  /**
-   * Read replicas in this shard (0 to 5).
-   * @default - the group's `replicasPerShard`
-   */
-  readonly replicaCount?: number;
-}
 
 /** Log delivery of a replication group. */
 export interface LogDeliveryOptions {
@@ -65,7 +34,7 @@ export interface LogDeliveryOptions {
 }
 
 /** Properties of a {@link ReplicationGroup}. */
-export interface ReplicationGroupProps {
+export interface ReplicationGroupProps extends ReplicationGroupCommonProps {
   /** The VPC to place the nodes in. */
   readonly vpc: ec2.IVpc;
   /**
@@ -84,75 +53,10 @@ export interface ReplicationGroupProps {
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
   /**
-   * Engine and version.
-   * @default Engine.VALKEY_8_1
-   */
-  readonly engine?: Engine;
-  /**
-   * Node type of every node. Data tiering follows from it (r6gd types tier to SSD).
-   * @default NodeType.R7G_LARGE
-   */
-  readonly nodeType?: NodeType;
-  /**
-   * Cluster mode.
-   * @default ClusterMode.DISABLED
-   */
-  readonly clusterMode?: ClusterMode;
-  /**
-   * Number of shards (node groups). With cluster mode disabled there is exactly one.
-   * @default - 3 with cluster mode enabled, else 1
-   */
-  readonly shards?: number;
-  /**
-   * Read replicas per shard (0 to 5). With cluster mode disabled this counts the replicas of the one shard.
-   * @default 1
-   */
-  readonly replicasPerShard?: number;
-  /**
-   * Explicit placement, slots and replica counts per shard.
-   * @default - even slot split, placement by ElastiCache
-   */
-  readonly nodeGroups?: NodeGroupOptions[];
-  /**
-   * Availability Zones of the nodes of a single-shard group, primary first, one per node.
-   * @default - chosen by ElastiCache
-   */
-  readonly preferredAvailabilityZones?: string[];
-  /**
-   * Multi-AZ: replicas in other AZs, promoted automatically when the primary fails.
-   * @default - true when every shard has a read replica
-   */
-  readonly multiAz?: boolean;
-  /**
-   * Promote a replica automatically when a primary fails.
-   * @default - true with cluster mode enabled, Multi-AZ, or any read replica
-   */
-  readonly automaticFailover?: boolean;
-  /**
-   * Port of every node.
-   * @default 6379
-   */
-  readonly port?: number;
-  /**
    * Parameter group.
    * @default - the engine's default group for the cluster mode, e.g. `default.valkey8.cluster.on`
    */
   readonly parameterGroup?: IParameterGroup;
-  /**
-   * Encryption in transit (TLS).
-   * @default true
-   */
-  readonly transitEncryption?: boolean;
-  /**
-   * Whether unencrypted connections are still accepted while clients migrate to TLS.
-   * @default - TransitEncryptionMode.REQUIRED when transit encryption is on (not emitted, the service default)
-   */
-  readonly transitEncryptionMode?: TransitEncryptionMode;
-  /**
-   * Encryption at rest (disk, snapshots, swap).
-   * @default true
-   */
-  readonly atRestEncryption?: boolean;
   /**
    * KMS key for encryption at rest.
    * @default - an AWS-owned key
@@ -170,20 +74,10 @@ export interface ReplicationGroupProps {
    */
   readonly userGroup?: IUserGroup;
   /**
-   * Durability of writes (Valkey 9.0+, Multi-AZ).
-   * @default - the service default
-   */
-  readonly durability?: Durability;
-  /**
    * How long automatic daily snapshots are kept; zero turns them off. Whole days, 0 to 35.
    * @default Duration.days(1)
    */
   readonly backupRetention?: Duration;
-  /**
-   * Daily time range (UTC) for automatic snapshots, `hh24:mi-hh24:mi`, at least 60 minutes.
-   * @default - chosen by ElastiCache
-   */
-  readonly preferredBackupWindow?: string;
   /**
    * Name of the snapshot taken when the group is deleted. Implies `RemovalPolicy.SNAPSHOT`.
    * CloudFormation names that snapshot itself; the name is used by the local deploy handler and the
@@ -192,25 +86,10 @@ export interface ReplicationGroupProps {
    */
   readonly finalSnapshotName?: string;
   /**
-   * Seed the new group from a snapshot or from RDB files in S3.
-   * @default - start empty
-   */
-  readonly restoreFrom?: RestoreSource;
-  /**
    * Node whose replica takes the daily snapshot (cluster mode disabled only).
    * @default - chosen by ElastiCache
    */
   readonly snapshottingClusterId?: string;
-  /**
-   * Weekly maintenance window (UTC), `ddd:hh24:mi-ddd:hh24:mi`, 60 minutes to 24 hours.
-   * @default - chosen by ElastiCache
-   */
-  readonly preferredMaintenanceWindow?: string;
-  /**
-   * Apply minor engine upgrades in the maintenance window.
-   * @default true
-   */
-  readonly autoMinorVersionUpgrade?: boolean;
   /**
    * SNS topic for ElastiCache events (same account and region, not encrypted).
    * @default - no notifications
@@ -221,21 +100,6 @@ export interface ReplicationGroupProps {
    * @default - no log delivery
    */
   readonly logDelivery?: LogDeliveryOptions;
-  /**
-   * Data tiering to SSD. It follows from the node type: r6gd types require it, others cannot use it.
-   * @default - true exactly for node types that tier data
-   */
-  readonly dataTiering?: boolean;
-  /**
-   * IP versions of the nodes.
-   * @default NetworkType.IPV4
-   */
-  readonly networkType?: NetworkType;
-  /**
-   * IP version returned by discovery commands on a dual-stack group.
-   * @default - the service default (IPv4)
-   */
-  readonly ipDiscovery?: IpDiscovery;
   /**
    * Make this group a secondary member of a Global Datastore (in another region than its primary).
    * Engine, node type, shards, parameter group and encryption then come from the primary.

@@ -6,7 +6,6 @@ import { IParameterGroup } from './parameter-group';
 import { ResourceOptions } from './resource-options';
 import { ISubnetGroup, SubnetGroup } from './subnet-group';
 import { IUserGroup } from './user-group';
-import { ClusterMode } from '../cluster-mode';
 import { Endpoint } from '../endpoint';
 import { Engine } from '../engine';
 import { LogDeliverySpec } from '../model/replication-group';
@@ -14,16 +13,14 @@ import { validateSubnetSource } from '../model/subnet-group';
 import { memberClusterIds } from '../model/topology';
 import { renameProperties } from '../model/violation';
 import { NodeType } from '../node-type';
-import { Durability, IpDiscovery, NetworkType, TransitEncryptionMode } from '../options';
 import { nodeGroupConfigurations, parametersTheRulesRead, resolveReplicationGroup } from '../private/replication-group-settings';
-import { NodeGroupOptions } from '../replication-group';
-import { RestoreSource } from '../restore-source';
+import { ReplicationGroupCommonProps } from '../replication-group-common-props';
 import { AwsResource } from './private/aws-resource';
 import { nameFromPath } from './private/names';
 import { reportTf, TF_CONTEXT } from './private/report';
 
 /** Properties of a Terraform {@link ReplicationGroup}: those of the CloudFormation one, with Terraform's names where they differ. */
-export interface ReplicationGroupProps extends ResourceOptions {
+export interface ReplicationGroupProps extends ResourceOptions, ReplicationGroupCommonProps {
   /**
    * Subnets of one VPC for the nodes; a subnet group is made from them.
    * @default - `subnetGroup`, or ElastiCache's `default` subnet group (the default VPC) when neither is given
@@ -40,75 +37,10 @@ export interface ReplicationGroupProps extends ResourceOptions {
    */
   readonly securityGroupIds?: string[];
   /**
-   * Engine and version.
-   * @default Engine.VALKEY_8_1
-   */
-  readonly engine?: Engine;
-  /**
-   * Node type of every node.
-   * @default NodeType.R7G_LARGE
-   */
-  readonly nodeType?: NodeType;
-  /**
-   * Cluster mode.
-   * @default ClusterMode.DISABLED
-   */
-  readonly clusterMode?: ClusterMode;
-  /**
-   * Number of shards.
-   * @default - 3 with cluster mode enabled, else 1
-   */
-  readonly shards?: number;
-  /**
-   * Read replicas per shard (0 to 5).
-   * @default 1
-   */
-  readonly replicasPerShard?: number;
-  /**
-   * Explicit placement, slots and replica counts per shard.
-   * @default - even slot split, placement by ElastiCache
-   */
-  readonly nodeGroups?: NodeGroupOptions[];
-  /**
-   * Availability Zones of the nodes of a single-shard group, primary first.
-   * @default - chosen by ElastiCache
-   */
-  readonly preferredAvailabilityZones?: string[];
-  /**
-   * Multi-AZ.
-   * @default - true when every shard has a read replica
-   */
-  readonly multiAz?: boolean;
-  /**
-   * Promote a replica automatically when a primary fails.
-   * @default - true with cluster mode enabled, Multi-AZ, or any read replica
-   */
-  readonly automaticFailover?: boolean;
-  /**
-   * Port of every node.
-   * @default 6379
-   */
-  readonly port?: number;
-  /**
    * Parameter group.
    * @default - the engine's default group for the cluster mode, e.g. `default.valkey8.cluster.on`
    */
   readonly parameterGroup?: IParameterGroup;
-  /**
-   * Encryption in transit (TLS).
-   * @default true
-   */
-  readonly transitEncryption?: boolean;
-  /**
-   * Whether unencrypted connections are still accepted while clients migrate to TLS.
-   * @default - not emitted (the service default, required)
-   */
-  readonly transitEncryptionMode?: TransitEncryptionMode;
-  /**
-   * Encryption at rest.
-   * @default true
-   */
-  readonly atRestEncryption?: boolean;
   /**
    * KMS key (ARN or id) for encryption at rest.
    * @default - an AWS-owned key
@@ -125,40 +57,15 @@ export interface ReplicationGroupProps extends ResourceOptions {
    */
   readonly userGroup?: IUserGroup;
   /**
-   * Durability of writes (Valkey 9.0+, Multi-AZ).
-   * @default - the service default
-   */
-  readonly durability?: Durability;
-  /**
    * Days automatic daily snapshots are kept (0 to 35); zero turns them off.
    * @default 1
    */
   readonly backupRetentionDays?: number;
   /**
-   * Daily time range (UTC) for automatic snapshots, `hh24:mi-hh24:mi`, at least 60 minutes.
-   * @default - chosen by ElastiCache
-   */
-  readonly preferredBackupWindow?: string;
-  /**
    * Name of the snapshot taken when Terraform destroys the group (`final_snapshot_identifier`).
    * @default - no final snapshot: unlike the CloudFormation face (removal policy SNAPSHOT), Terraform deletes the data
    */
   readonly finalSnapshotName?: string;
-  /**
-   * Seed the new group from a snapshot or from RDB files in S3 (`RestoreSource.fromSnapshot` / `fromRdbFileArns`).
-   * @default - start empty
-   */
-  readonly restoreFrom?: RestoreSource;
-  /**
-   * Weekly maintenance window (UTC), `ddd:hh24:mi-ddd:hh24:mi`.
-   * @default - chosen by ElastiCache
-   */
-  readonly preferredMaintenanceWindow?: string;
-  /**
-   * Apply minor engine upgrades in the maintenance window.
-   * @default true
-   */
-  readonly autoMinorVersionUpgrade?: boolean;
   /**
    * SNS topic ARN for ElastiCache events.
    * @default - no notifications
@@ -169,21 +76,6 @@ export interface ReplicationGroupProps extends ResourceOptions {
    * @default - no log delivery
    */
   readonly logDelivery?: LogDeliveryOptions;
-  /**
-   * Data tiering to SSD (follows from the node type).
-   * @default - true exactly for node types that tier data
-   */
-  readonly dataTiering?: boolean;
-  /**
-   * IP versions of the nodes.
-   * @default - not emitted (IPv4)
-   */
-  readonly networkType?: NetworkType;
-  /**
-   * IP version returned by discovery commands on a dual-stack group.
-   * @default - the service default (IPv4)
-   */
-  readonly ipDiscovery?: IpDiscovery;
   /**
    * Make this group a secondary member of a Global Datastore (set `region` to another region than the primary's).
    * @default - not part of a Global Datastore
