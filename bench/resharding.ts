@@ -1,3 +1,4 @@
+/// <reference path="../engine/server/resp/buffer-internals.d.ts" />
 // Benchmark (not a test): online resharding through engine/control/cluster, our node against
 // Debian's redis-server in cluster mode, same machine, same run. Each: 2 primaries holding
 // BENCH_KEYS keys, a third joins and takes its share (5461 slots) while an ioredis Cluster client
@@ -53,8 +54,9 @@ async function run(name: string, start: (dir: string, group: string) => Promise<
 }
 
 void (async () => {
-  await run('our node', async (dir, g) => (await ourShards(dir, [g], 0))[0]);
-  await run('redis-server 7.0', (dir, g) => redisNode(dir, g, 'primary'));
+  const only = process.env.BENCH_ONLY; // 'ours' or 'redis'
+  if (only !== 'redis') await run('our node', async (dir, g) => (await ourShards(dir, [g], 0))[0]);
+  if (only !== 'ours') await run('redis-server 7.0', (dir, g) => redisNode(dir, g, 'primary'));
 })().catch((e) => {
   console.error(e);
   process.exit(1);

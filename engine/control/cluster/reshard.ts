@@ -82,7 +82,9 @@ export async function reshard(cluster: ClusterHandle, target: SlotLayout, opts: 
     for (let q = queues.shift(); q; q = queues.shift()) {
       for (let i = 0; i < q.length; i += per) {
         const batch = q.slice(i, i + per);
-        keysMoved += await moveSlots(cluster, batch.map((m) => m.slot), cluster.primaryOf(batch[0].from), cluster.primaryOf(batch[0].to), opts);
+        // Read after the await: workers run concurrently, so `keysMoved += await ...` would lose their counts.
+        const keys = await moveSlots(cluster, batch.map((m) => m.slot), cluster.primaryOf(batch[0].from), cluster.primaryOf(batch[0].to), opts);
+        keysMoved += keys;
         slotsMoved += batch.length;
         report();
       }
