@@ -114,6 +114,8 @@ export class ClusterBus {
   private readonly lastAttempt = new Map<string, number>();
   private lastRandomPing = 0;
   private lastBroadcast = '';
+  private broadcastScheduled = false;
+  private broadcastForced = false;
 
   constructor(public readonly server: Server, private readonly st: ClusterState, private readonly changed: (broadcast: boolean) => void) {}
 
@@ -205,15 +207,33 @@ export class ClusterBus {
     return `${me.role}|${me.primaryId}|${this.st.announcedEpoch()}|${JSON.stringify(this.st.slotsOf(me))}`;
   }
 
-  /** Sends our message to every linked node now (after a change of our own claims). */
+  /**
+   * Sends our message to every linked node (after a change of our own claims), at the end of this
+   * event-loop turn: a pipeline of topology commands, or a burst of messages, sends one message per
+   * peer carrying the latest view rather than one per change.
+   */
   public broadcast(): void {
-    this.lastBroadcast = this.selfSignature();
-    for (const link of this.links.values()) if (link.connected || link.socket) this.ping(link);
+    this.broadcastForced = true;
+    this.scheduleBroadcast();
   }
 
   /** Broadcasts only if our claims changed since the last broadcast (SETSLOT MIGRATING/STABLE, FORGET... need none). */
   public broadcastIfChanged(): void {
-    if (this.selfSignature() !== this.lastBroadcast) this.broadcast();
+    this.scheduleBroadcast();
+  }
+
+  private scheduleBroadcast(): void {
+    if (this.broadcastScheduled) return;
+    this.broadcastScheduled = true;
+    setImmediate(() => {
+      this.broadcastScheduled = false;
+      const forced = this.broadcastForced;
+      this.broadcastForced = false;
+      const signature = this.selfSignature();
+      if (!forced && signature === this.lastBroadcast) return;
+      this.lastBroadcast = signature;
+      for (const link of this.links.values()) if (link.connected || link.socket) this.ping(link);
+    });
   }
 
   /** Cron: connect to known nodes, ping them, detect failures. */

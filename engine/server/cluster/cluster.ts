@@ -53,26 +53,42 @@ export class Cluster {
     me.hostname = cfg.get('cluster-announce-hostname');
   }
 
-  /** After a change of the view: save it, and tell the peers when our own claims changed. */
+  /**
+   * After a command changed the view: save it, and tell the peers when our own claims changed. As
+   * Valkey (clusterDoBeforeSleep flags), the file is written once per event-loop turn however many
+   * commands of a pipeline changed the view, and the peers get one message per turn; but a change
+   * that must survive a crash (our id, an epoch) is fsynced now, before the command's reply.
+   */
   public changed(broadcast: boolean): void {
     this.state.updateState();
-    this.save();
+    if (this.durableSignature() !== this.lastDurable) this.save();
+    else this.saveSoon();
     if (broadcast) this.bus.broadcastIfChanged();
     this.dropShardChannels();
   }
 
-  /** A change learned from a peer: saved once for a burst of messages. */
+  /** A change learned from a peer: saved (and fsynced if an epoch moved) once for a burst of messages. */
   public learned(broadcast: boolean): void {
     this.state.updateState();
-    if (!this.saveScheduled) {
-      this.saveScheduled = true;
-      setTimeout(() => {
-        this.saveScheduled = false;
-        this.save();
-      }, 50).unref();
-    }
+    this.saveSoon();
     if (broadcast) this.bus.broadcast();
     this.dropShardChannels();
+  }
+
+  /** Saves at the end of this event-loop turn, once for all the changes made in it. */
+  private saveSoon(): void {
+    if (this.saveScheduled) return;
+    this.saveScheduled = true;
+    setImmediate(() => {
+      this.saveScheduled = false;
+      this.save();
+    });
+  }
+
+  /** What must be fsynced when it changes: our id and the epochs (a node must never reuse an epoch). */
+  private durableSignature(): string {
+    const st = this.state;
+    return `${st.myself.id} ${st.myself.configEpoch} ${st.currentEpoch} ${st.lastVoteEpoch}`;
   }
 
   /**
@@ -106,7 +122,7 @@ export class Cluster {
    */
   public save(fsync = true): void {
     const st = this.state;
-    const durable = `${st.myself.id} ${st.myself.configEpoch} ${st.currentEpoch} ${st.lastVoteEpoch}`;
+    const durable = this.durableSignature();
     const sync = fsync && durable !== this.lastDurable;
     try {
       saveConfig(st, this.file, sync);

@@ -86,7 +86,14 @@ export class ClusterState {
   /** Primaries serving at least one slot (cluster_size; the failure-detection quorum). */
   public sizedPrimaries(): ClusterNode[] {
     const set = new Set<ClusterNode>();
-    for (const n of this.owner) if (n) set.add(n);
+    // Owners come in runs of slots: one Set insertion per run, not per slot (this runs after every change).
+    let last: ClusterNode | undefined;
+    for (const n of this.owner) {
+      if (n !== last) {
+        if (n) set.add(n);
+        last = n;
+      }
+    }
     return [...set];
   }
 
