@@ -196,9 +196,9 @@ export class ClusterBus {
     const n = this.st.nodes.get(msg.id);
     if (n && link && this.links.get(msg.id) === link) n.linked = true;
     for (const m of r.meet) this.meet(m.ip, m.port);
-    const stateChanged = this.st.updateState();
     // The node that ran MEET tells everyone of the newcomer at once (the others learn it from gossip).
-    if (r.changed || stateChanged) this.changed(metNow || this.selfSignature() !== before);
+    // cluster_state follows at the end of the turn (a message that changed nothing cannot change it).
+    if (r.changed) this.changed(metNow || this.selfSignature() !== before);
   }
 
   /** Our own claims, to notice when a received message changed them (then everyone is told). */

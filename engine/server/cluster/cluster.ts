@@ -56,31 +56,31 @@ export class Cluster {
   /**
    * After a command changed the view: save it, and tell the peers when our own claims changed. As
    * Valkey (clusterDoBeforeSleep flags), the file is written once per event-loop turn however many
-   * commands of a pipeline changed the view, and the peers get one message per turn; but a change
-   * that must survive a crash (our id, an epoch) is fsynced now, before the command's reply.
+   * commands of a pipeline changed the view, cluster_state is recomputed then too, and the peers
+   * get one message per turn; but a change that must survive a crash (our id, an epoch) is fsynced
+   * now, before the command's reply.
    */
   public changed(broadcast: boolean): void {
-    this.state.updateState();
     if (this.durableSignature() !== this.lastDurable) this.save();
-    else this.saveSoon();
+    this.endOfTurn();
     if (broadcast) this.bus.broadcastIfChanged();
     this.dropShardChannels();
   }
 
   /** A change learned from a peer: saved (and fsynced if an epoch moved) once for a burst of messages. */
   public learned(broadcast: boolean): void {
-    this.state.updateState();
-    this.saveSoon();
+    this.endOfTurn();
     if (broadcast) this.bus.broadcast();
     this.dropShardChannels();
   }
 
-  /** Saves at the end of this event-loop turn, once for all the changes made in it. */
-  private saveSoon(): void {
+  /** cluster_state and the config file, once at the end of this event-loop turn for all the changes made in it. */
+  private endOfTurn(): void {
     if (this.saveScheduled) return;
     this.saveScheduled = true;
     setImmediate(() => {
       this.saveScheduled = false;
+      this.state.updateState();
       this.save();
     });
   }

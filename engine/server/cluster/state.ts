@@ -71,6 +71,11 @@ export class ClusterState {
     return n;
   }
 
+  /** Whether `node` owns any slot (stops at the first). */
+  public hasSlots(node: ClusterNode): boolean {
+    return this.owner.includes(node);
+  }
+
   public slotsOf(node: ClusterNode): Array<[number, number]> {
     return slotRanges((s) => this.owner[s] === node);
   }
