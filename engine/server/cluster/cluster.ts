@@ -8,6 +8,9 @@ import { ClientRouting, Query, routeQuery } from './route';
 import { keySlot } from './slots';
 import { ClusterState } from './state';
 
+/** How long a change that needs no fsync may wait to be written to the config file. */
+const SAVE_DELAY_MS = 100;
+
 /**
  * Cluster mode of a node (cluster-enabled yes): the view (ClusterState), the bus to the peers, the
  * config file, and the hooks the dispatcher, EXEC and scripts call to route commands by slot.
@@ -17,7 +20,8 @@ export class Cluster {
   public readonly bus: ClusterBus;
   public readonly routing = new ClientRouting();
   public readonly file: string;
-  private saveScheduled = false;
+  private turnScheduled = false;
+  private saveTimer: NodeJS.Timeout | undefined;
   /** Id and epochs as last fsynced. */
   private lastDurable = '';
 
@@ -74,15 +78,27 @@ export class Cluster {
     this.dropShardChannels();
   }
 
-  /** cluster_state and the config file, once at the end of this event-loop turn for all the changes made in it. */
+  /**
+   * cluster_state once at the end of this event-loop turn for all the changes made in it; the
+   * config file then too if an epoch moved (fsynced), else within SAVE_DELAY_MS: slot and node
+   * details are learned again from the peers after a crash, and a busy node (a reshard, every
+   * bus message a turn) would otherwise rewrite the whole file for each message.
+   */
   private endOfTurn(): void {
-    if (this.saveScheduled) return;
-    this.saveScheduled = true;
+    if (this.turnScheduled) return;
+    this.turnScheduled = true;
     setImmediate(() => {
-      this.saveScheduled = false;
+      this.turnScheduled = false;
       this.state.updateState();
-      this.save();
+      if (this.durableSignature() !== this.lastDurable) this.save();
+      else this.saveLater();
     });
+  }
+
+  private saveLater(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => this.save(), SAVE_DELAY_MS);
+    this.saveTimer.unref();
   }
 
   /** What must be fsynced when it changes: our id and the epochs (a node must never reuse an epoch). */
@@ -121,6 +137,8 @@ export class Cluster {
    * again from the peers.
    */
   public save(fsync = true): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
     const st = this.state;
     const durable = this.durableSignature();
     const sync = fsync && durable !== this.lastDurable;
@@ -196,6 +214,7 @@ export class Cluster {
   }
 
   public close(): void {
+    if (this.saveTimer) this.save();
     this.bus.closeAll();
   }
 }
