@@ -171,9 +171,7 @@ export const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
     let keys = [a[3]];
     for (let j = 6; j < a.length; j++) {
       const opt = lower(a[j]);
-      if (opt === 'auth') j++;
-      else if (opt === 'auth2') j += 2;
-      else if (opt === 'keys') {
+      if (opt === 'auth') {j++;} else if (opt === 'auth2') {j += 2;} else if (opt === 'keys') {
         keys = a.slice(j + 1);
         break;
       }
