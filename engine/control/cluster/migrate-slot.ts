@@ -12,6 +12,8 @@ import { Reply } from './link';
 export interface MoveOptions {
   /** Keys per GETKEYSINSLOT / MIGRATE round (default 100). */
   readonly keysPerMigrate?: number;
+  /** MIGRATE commands sent to a source at once (default 2). */
+  readonly migratesInFlight?: number;
   /** MIGRATE's I/O timeout, ms (default 10000). */
   readonly migrateTimeoutMs?: number;
   /** Tell every other primary too (redis-cli does; gossip would spread it anyway). Default true. */
@@ -57,9 +59,9 @@ async function migrateBatch(cluster: ClusterHandle, slot: number, keys: string[]
 
 /**
  * Moves the keys of slots whose source is MIGRATING; returns how many. Each round asks for the keys
- * of every slot still holding some in one pipeline, then sends one MIGRATE per non-empty slot in
- * another (MIGRATE KEYS takes one slot's keys), so empty and small slots cost one round trip each
- * for a whole batch rather than two per slot.
+ * of every slot still holding some in one pipeline, then sends one MIGRATE per non-empty slot
+ * (MIGRATE KEYS takes one slot's keys), a few at a time: empty slots cost one round trip for a
+ * whole batch rather than one each.
  */
 async function migrateKeys(cluster: ClusterHandle, slots: readonly number[], source: Member, target: Member, opts: MoveOptions): Promise<number> {
   const batch = opts.keysPerMigrate ?? 100;
@@ -72,7 +74,12 @@ async function migrateKeys(cluster: ClusterHandle, slots: readonly number[], sou
       return r as string[];
     }));
     const busy = left.map((s, i) => ({ slot: s, keys: lists[i] })).filter((x) => x.keys.length > 0);
-    await Promise.all(busy.map((x) => migrateBatch(cluster, x.slot, x.keys, source, target, opts)));
+    // A node runs a MIGRATE blocked (as Valkey), and every command of a pipeline before serving
+    // another client: a few MIGRATEs in flight keep the link busy without starving the clients.
+    const queue = [...busy];
+    await Promise.all(Array.from({ length: Math.max(1, opts.migratesInFlight ?? 2) }, async () => {
+      for (let x = queue.shift(); x; x = queue.shift()) await migrateBatch(cluster, x.slot, x.keys, source, target, opts);
+    }));
     for (const x of busy) moved += x.keys.length;
     // A slot that gave fewer keys than asked may have been refilled by a client meanwhile: asking again costs one reply.
     left = busy.map((x) => x.slot);
