@@ -129,4 +129,9 @@ project.addTask('bench:replication', {
   exec: 'ts-node --project test/tsconfig.json bench/replication.ts',
 });
 
+project.addTask('bench:cluster', {
+  description: 'Benchmark: cluster mode beside redis-server (2-shard redis-benchmark --cluster ratios, shard failover time under load, resharding keys/s and client errors)',
+  exec: 'ts-node --project test/tsconfig.json bench/cluster.ts',
+});
+
 project.synth();

@@ -1,3 +1,4 @@
+/// <reference path="../engine/server/resp/buffer-internals.d.ts" />
 // Benchmark (not a test): online resharding through engine/control/cluster, our node against
 // Debian's redis-server in cluster mode, same machine, same run. Each: 2 primaries holding
 // BENCH_KEYS keys, a third joins and takes its share (5461 slots) while an ioredis Cluster client
@@ -10,13 +11,25 @@ import { memDir, ourShards, redisNode, TestNode } from '../test/control/cluster-
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 50000);
 
-async function run(name: string, start: (dir: string, group: string) => Promise<TestNode | undefined>): Promise<void> {
+export interface ReshardFigures {
+  readonly slots: number;
+  readonly keys: number;
+  readonly seconds: number;
+  readonly ops: number;
+  readonly errors: number;
+}
+
+/** One run: 2 primaries of `start`'s nodes with KEYS keys, a third joins and takes its share under a client's load. */
+export async function run(name: string, start: (dir: string, group: string) => Promise<TestNode | undefined>): Promise<ReshardFigures | undefined> {
   const dir = memDir();
   const nodes: TestNode[] = [];
   try {
     for (const g of ['0001', '0002']) {
       const n = await start(dir, g);
-      if (!n) return console.log(`${name}: not available`);
+      if (!n) {
+        console.log(`${name}: not available`);
+        return undefined;
+      }
       nodes.push(n);
     }
     const cluster = await createCluster(nodes.map((n) => n.member), evenLayout(2));
@@ -46,16 +59,20 @@ async function run(name: string, start: (dir: string, group: string) => Promise<
       + `(${((stats.errors / Math.max(1, stats.ops + stats.errors)) * 100).toFixed(3)} %), ${Math.round(stats.ops / s)} ops/s during the move`);
     client.disconnect();
     cluster.close();
+    return { slots: r.slotsMoved, keys: r.keysMoved, seconds: s, ops: stats.ops, errors: stats.errors };
   } finally {
     await Promise.all(nodes.map((n) => n.stop()));
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-void (async () => {
-  await run('our node', async (dir, g) => (await ourShards(dir, [g], 0))[0]);
-  await run('redis-server 7.0', (dir, g) => redisNode(dir, g, 'primary'));
-})().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module) {
+  void (async () => {
+    const only = process.env.BENCH_ONLY; // 'ours' or 'redis'
+    if (only !== 'redis') await run('our node', async (dir, g) => (await ourShards(dir, [g], 0))[0]);
+    if (only !== 'ours') await run('redis-server 7.0', (dir, g) => redisNode(dir, g, 'primary'));
+  })().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

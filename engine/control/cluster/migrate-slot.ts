@@ -12,6 +12,8 @@ import { Reply } from './link';
 export interface MoveOptions {
   /** Keys per GETKEYSINSLOT / MIGRATE round (default 100). */
   readonly keysPerMigrate?: number;
+  /** MIGRATE commands sent to a source at once (default 2). */
+  readonly migratesInFlight?: number;
   /** MIGRATE's I/O timeout, ms (default 10000). */
   readonly migrateTimeoutMs?: number;
   /** Tell every other primary too (redis-cli does; gossip would spread it anyway). Default true. */
@@ -44,22 +46,45 @@ async function retryDown(f: () => Promise<Reply>, timeoutMs: number): Promise<Re
   }
 }
 
-/** Moves the keys of one slot whose source is MIGRATING; returns how many. */
-async function migrateKeys(cluster: ClusterHandle, slot: number, source: Member, target: Member, opts: MoveOptions): Promise<number> {
-  const batch = opts.keysPerMigrate ?? 100;
+/** MIGRATE of `keys` (all in `slot`) from the MIGRATING source to the IMPORTING target. */
+async function migrateBatch(cluster: ClusterHandle, slot: number, keys: string[], source: Member, target: Member, opts: MoveOptions): Promise<void> {
   const timeout = opts.migrateTimeoutMs ?? 10000;
+  const head = [target.host, target.port, '', 0, timeout, ...authArgs(cluster)];
+  let r = await retryDown(() => source.link.call(['MIGRATE', ...head, 'KEYS', ...keys], timeout * 2 + 1000), timeout);
+  // The target already has one of the keys: under ASK a client only creates keys there that the
+  // source did not have, so the source's copy is the one to keep.
+  if (r instanceof Error && /BUSYKEY/.test(r.message)) r = await source.link.call(['MIGRATE', ...head, 'REPLACE', 'KEYS', ...keys], timeout * 2 + 1000);
+  if (r instanceof Error) throw new Error(`MIGRATE of slot ${slot} from ${source.host}:${source.port} to ${target.host}:${target.port}: ${r.message}`);
+}
+
+/**
+ * Moves the keys of slots whose source is MIGRATING; returns how many. Each round asks for the keys
+ * of every slot still holding some in one pipeline, then sends one MIGRATE per non-empty slot
+ * (MIGRATE KEYS takes one slot's keys), a few at a time: empty slots cost one round trip for a
+ * whole batch rather than one each.
+ */
+async function migrateKeys(cluster: ClusterHandle, slots: readonly number[], source: Member, target: Member, opts: MoveOptions): Promise<number> {
+  const batch = opts.keysPerMigrate ?? 100;
   let moved = 0;
-  for (;;) {
-    const keys = await source.link.cmd('CLUSTER', 'GETKEYSINSLOT', slot, batch) as string[];
-    if (!keys.length) return moved;
-    const head = [target.host, target.port, '', 0, timeout, ...authArgs(cluster)];
-    let r = await retryDown(() => source.link.call(['MIGRATE', ...head, 'KEYS', ...keys], timeout * 2 + 1000), timeout);
-    // The target already has one of the keys: under ASK a client only creates keys there that the
-    // source did not have, so the source's copy is the one to keep.
-    if (r instanceof Error && /BUSYKEY/.test(r.message)) r = await source.link.call(['MIGRATE', ...head, 'REPLACE', 'KEYS', ...keys], timeout * 2 + 1000);
-    if (r instanceof Error) throw new Error(`MIGRATE of slot ${slot} from ${source.host}:${source.port} to ${target.host}:${target.port}: ${r.message}`);
-    moved += keys.length;
+  let left = [...slots];
+  while (left.length) {
+    const lists = await Promise.all(left.map(async (s) => {
+      const r = await source.link.call(['CLUSTER', 'GETKEYSINSLOT', s, batch]);
+      if (r instanceof Error) throw new Error(`CLUSTER GETKEYSINSLOT ${s} on ${source.host}:${source.port}: ${r.message}`);
+      return r as string[];
+    }));
+    const busy = left.map((s, i) => ({ slot: s, keys: lists[i] })).filter((x) => x.keys.length > 0);
+    // A node runs a MIGRATE blocked (as Valkey), and every command of a pipeline before serving
+    // another client: a few MIGRATEs in flight keep the link busy without starving the clients.
+    const queue = [...busy];
+    await Promise.all(Array.from({ length: Math.max(1, opts.migratesInFlight ?? 2) }, async () => {
+      for (let x = queue.shift(); x; x = queue.shift()) await migrateBatch(cluster, x.slot, x.keys, source, target, opts);
+    }));
+    for (const x of busy) moved += x.keys.length;
+    // A slot that gave fewer keys than asked may have been refilled by a client meanwhile: asking again costs one reply.
+    left = busy.map((x) => x.slot);
   }
+  return moved;
 }
 
 /** Moves `slots` from `source` to `target`; returns the number of keys moved. */
@@ -68,8 +93,7 @@ export async function moveSlots(
 ): Promise<number> {
   await each(target, slots, (s) => ['CLUSTER', 'SETSLOT', s, 'IMPORTING', source.id]);
   await each(source, slots, (s) => ['CLUSTER', 'SETSLOT', s, 'MIGRATING', target.id]);
-  let moved = 0;
-  for (const s of slots) moved += await migrateKeys(cluster, s, source, target, opts);
+  const moved = await migrateKeys(cluster, slots, source, target, opts);
   // Target first: it takes a new config epoch, so its claim wins everywhere.
   await each(target, slots, (s) => ['CLUSTER', 'SETSLOT', s, 'NODE', target.id]);
   // A source that has just lost its last slot may already have followed the target as its replica

@@ -23,7 +23,7 @@ export interface ReshardOptions extends MoveOptions {
   readonly onProgress?: (p: ReshardProgress) => void;
   /** Source/target pairs moving slots at once (default 4). */
   readonly concurrency?: number;
-  /** Slots of one pair moved as one pipelined batch (default 16). */
+  /** Slots of one pair moved as one pipelined batch (default 64). */
   readonly slotsPerBatch?: number;
   readonly convergeTimeoutMs?: number;
 }
@@ -77,12 +77,14 @@ export async function reshard(cluster: ClusterHandle, target: SlotLayout, opts: 
   const byPair = new Map<string, Move[]>();
   for (const m of moves) byPair.set(`${m.from}>${m.to}`, [...(byPair.get(`${m.from}>${m.to}`) ?? []), m]);
   const queues = [...byPair.values()];
-  const per = Math.max(1, opts.slotsPerBatch ?? 16);
+  const per = Math.max(1, opts.slotsPerBatch ?? 64);
   const worker = async () => {
     for (let q = queues.shift(); q; q = queues.shift()) {
       for (let i = 0; i < q.length; i += per) {
         const batch = q.slice(i, i + per);
-        keysMoved += await moveSlots(cluster, batch.map((m) => m.slot), cluster.primaryOf(batch[0].from), cluster.primaryOf(batch[0].to), opts);
+        // Read after the await: workers run concurrently, so `keysMoved += await ...` would lose their counts.
+        const keys = await moveSlots(cluster, batch.map((m) => m.slot), cluster.primaryOf(batch[0].from), cluster.primaryOf(batch[0].to), opts);
+        keysMoved += keys;
         slotsMoved += batch.length;
         report();
       }

@@ -114,6 +114,8 @@ export class ClusterBus {
   private readonly lastAttempt = new Map<string, number>();
   private lastRandomPing = 0;
   private lastBroadcast = '';
+  private broadcastScheduled = false;
+  private broadcastForced = false;
 
   constructor(public readonly server: Server, private readonly st: ClusterState, private readonly changed: (broadcast: boolean) => void) {}
 
@@ -194,9 +196,9 @@ export class ClusterBus {
     const n = this.st.nodes.get(msg.id);
     if (n && link && this.links.get(msg.id) === link) n.linked = true;
     for (const m of r.meet) this.meet(m.ip, m.port);
-    const stateChanged = this.st.updateState();
     // The node that ran MEET tells everyone of the newcomer at once (the others learn it from gossip).
-    if (r.changed || stateChanged) this.changed(metNow || this.selfSignature() !== before);
+    // cluster_state follows at the end of the turn (a message that changed nothing cannot change it).
+    if (r.changed) this.changed(metNow || this.selfSignature() !== before);
   }
 
   /** Our own claims, to notice when a received message changed them (then everyone is told). */
@@ -205,15 +207,33 @@ export class ClusterBus {
     return `${me.role}|${me.primaryId}|${this.st.announcedEpoch()}|${JSON.stringify(this.st.slotsOf(me))}`;
   }
 
-  /** Sends our message to every linked node now (after a change of our own claims). */
+  /**
+   * Sends our message to every linked node (after a change of our own claims), at the end of this
+   * event-loop turn: a pipeline of topology commands, or a burst of messages, sends one message per
+   * peer carrying the latest view rather than one per change.
+   */
   public broadcast(): void {
-    this.lastBroadcast = this.selfSignature();
-    for (const link of this.links.values()) if (link.connected || link.socket) this.ping(link);
+    this.broadcastForced = true;
+    this.scheduleBroadcast();
   }
 
   /** Broadcasts only if our claims changed since the last broadcast (SETSLOT MIGRATING/STABLE, FORGET... need none). */
   public broadcastIfChanged(): void {
-    if (this.selfSignature() !== this.lastBroadcast) this.broadcast();
+    this.scheduleBroadcast();
+  }
+
+  private scheduleBroadcast(): void {
+    if (this.broadcastScheduled) return;
+    this.broadcastScheduled = true;
+    setImmediate(() => {
+      this.broadcastScheduled = false;
+      const forced = this.broadcastForced;
+      this.broadcastForced = false;
+      const signature = this.selfSignature();
+      if (!forced && signature === this.lastBroadcast) return;
+      this.lastBroadcast = signature;
+      for (const link of this.links.values()) if (link.connected || link.socket) this.ping(link);
+    });
   }
 
   /** Cron: connect to known nodes, ping them, detect failures. */

@@ -8,6 +8,9 @@ import { ClientRouting, Query, routeQuery } from './route';
 import { keySlot } from './slots';
 import { ClusterState } from './state';
 
+/** How long a change that needs no fsync may wait to be written to the config file. */
+const SAVE_DELAY_MS = 100;
+
 /**
  * Cluster mode of a node (cluster-enabled yes): the view (ClusterState), the bus to the peers, the
  * config file, and the hooks the dispatcher, EXEC and scripts call to route commands by slot.
@@ -17,7 +20,8 @@ export class Cluster {
   public readonly bus: ClusterBus;
   public readonly routing = new ClientRouting();
   public readonly file: string;
-  private saveScheduled = false;
+  private turnScheduled = false;
+  private saveTimer: NodeJS.Timeout | undefined;
   /** Id and epochs as last fsynced. */
   private lastDurable = '';
 
@@ -53,26 +57,54 @@ export class Cluster {
     me.hostname = cfg.get('cluster-announce-hostname');
   }
 
-  /** After a change of the view: save it, and tell the peers when our own claims changed. */
+  /**
+   * After a command changed the view: save it, and tell the peers when our own claims changed. As
+   * Valkey (clusterDoBeforeSleep flags), the file is written once per event-loop turn however many
+   * commands of a pipeline changed the view, cluster_state is recomputed then too, and the peers
+   * get one message per turn; but a change that must survive a crash (our id, an epoch) is fsynced
+   * now, before the command's reply.
+   */
   public changed(broadcast: boolean): void {
-    this.state.updateState();
-    this.save();
+    if (this.durableSignature() !== this.lastDurable) this.save();
+    this.endOfTurn();
     if (broadcast) this.bus.broadcastIfChanged();
     this.dropShardChannels();
   }
 
-  /** A change learned from a peer: saved once for a burst of messages. */
+  /** A change learned from a peer: saved (and fsynced if an epoch moved) once for a burst of messages. */
   public learned(broadcast: boolean): void {
-    this.state.updateState();
-    if (!this.saveScheduled) {
-      this.saveScheduled = true;
-      setTimeout(() => {
-        this.saveScheduled = false;
-        this.save();
-      }, 50).unref();
-    }
+    this.endOfTurn();
     if (broadcast) this.bus.broadcast();
     this.dropShardChannels();
+  }
+
+  /**
+   * cluster_state once at the end of this event-loop turn for all the changes made in it; the
+   * config file then too if an epoch moved (fsynced), else within SAVE_DELAY_MS: slot and node
+   * details are learned again from the peers after a crash, and a busy node (a reshard, every
+   * bus message a turn) would otherwise rewrite the whole file for each message.
+   */
+  private endOfTurn(): void {
+    if (this.turnScheduled) return;
+    this.turnScheduled = true;
+    setImmediate(() => {
+      this.turnScheduled = false;
+      this.state.updateState();
+      if (this.durableSignature() !== this.lastDurable) this.save();
+      else this.saveLater();
+    });
+  }
+
+  private saveLater(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => this.save(), SAVE_DELAY_MS);
+    this.saveTimer.unref();
+  }
+
+  /** What must be fsynced when it changes: our id and the epochs (a node must never reuse an epoch). */
+  private durableSignature(): string {
+    const st = this.state;
+    return `${st.myself.id} ${st.myself.configEpoch} ${st.currentEpoch} ${st.lastVoteEpoch}`;
   }
 
   /**
@@ -105,8 +137,10 @@ export class Cluster {
    * again from the peers.
    */
   public save(fsync = true): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
     const st = this.state;
-    const durable = `${st.myself.id} ${st.myself.configEpoch} ${st.currentEpoch} ${st.lastVoteEpoch}`;
+    const durable = this.durableSignature();
     const sync = fsync && durable !== this.lastDurable;
     try {
       saveConfig(st, this.file, sync);
@@ -180,6 +214,7 @@ export class Cluster {
   }
 
   public close(): void {
+    if (this.saveTimer) this.save();
     this.bus.closeAll();
   }
 }

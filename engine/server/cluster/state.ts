@@ -71,6 +71,11 @@ export class ClusterState {
     return n;
   }
 
+  /** Whether `node` owns any slot (stops at the first). */
+  public hasSlots(node: ClusterNode): boolean {
+    return this.owner.includes(node);
+  }
+
   public slotsOf(node: ClusterNode): Array<[number, number]> {
     return slotRanges((s) => this.owner[s] === node);
   }
@@ -86,7 +91,14 @@ export class ClusterState {
   /** Primaries serving at least one slot (cluster_size; the failure-detection quorum). */
   public sizedPrimaries(): ClusterNode[] {
     const set = new Set<ClusterNode>();
-    for (const n of this.owner) if (n) set.add(n);
+    // Owners come in runs of slots: one Set insertion per run, not per slot (this runs after every change).
+    let last: ClusterNode | undefined;
+    for (const n of this.owner) {
+      if (n !== last) {
+        if (n) set.add(n);
+        last = n;
+      }
+    }
     return [...set];
   }
 

@@ -116,7 +116,7 @@ function setslot(c: Client, argv: string[]): void {
     }
     // Handing the slot over ends our migration of it.
     if (n !== me) st.migrating.delete(slot);
-    const hadSlots = st.numSlots(me) > 0;
+    const hadSlots = st.hasSlots(me);
     let bumped = false;
     if (n === me && st.importing.has(slot)) {
       st.importing.delete(slot);
@@ -126,7 +126,7 @@ function setslot(c: Client, argv: string[]): void {
     }
     st.assign(slot, n);
     // A primary left without slots follows the node that took the last one (cluster-allow-replica-migration).
-    if (hadSlots && n !== me && st.numSlots(me) === 0 && c.server.config.getBool('cluster-allow-replica-migration')) st.becomeReplicaOf(n);
+    if (hadSlots && n !== me && !st.hasSlots(me) && c.server.config.getBool('cluster-allow-replica-migration')) st.becomeReplicaOf(n);
   } else {
     throw new CommandError(bad);
   }

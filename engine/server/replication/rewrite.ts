@@ -165,6 +165,20 @@ export const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   }],
   ['xtrim', (db, a) => [exactTrim(db, a, 2, a.length)]],
   ['xreadgroup', xreadgroupEffects],
+  // MIGRATE reaches the replicas as the DEL of the keys it moved (as Valkey): a replica running
+  // MIGRATE itself would send its own, older copies to the target.
+  ['migrate', (db, a) => {
+    let keys = [a[3]];
+    for (let j = 6; j < a.length; j++) {
+      const opt = lower(a[j]);
+      if (opt === 'auth') {j++;} else if (opt === 'auth2') {j += 2;} else if (opt === 'keys') {
+        keys = a.slice(j + 1);
+        break;
+      }
+    }
+    const gone = keys.filter((key) => key !== '' && !db.dict.has(key));
+    return gone.length ? [['DEL', ...gone]] : [];
+  }],
   ['restore', (db, a) => {
     if (a[2] === '0' || a.slice(4).some((x) => lower(x) === 'absttl')) return undefined;
     const at = db.expires.get(a[1]);
