@@ -14,6 +14,7 @@ import {
 } from '../cluster';
 import type { LinkOptions } from '../cluster';
 import { EndpointProxy } from '../endpoints/proxy';
+import { pickReplica } from '../health/pick-replica';
 import { allocateAddress, endpointAddresses, hostAddresses, sleep } from '../hosts/local';
 import { ADMIN_USER } from '../nodes/acl';
 import type { ReplicationGroupDesired } from '../spec/model';
@@ -229,7 +230,7 @@ export async function failoverClusterShard(cp: ControlPlane, group: Group, oldPr
     return undefined;
   }
   const cluster = await clusterHandle(cp, group);
-  const next = candidates[0];
+  const next = (await pickReplica(cp, group, oldPrimary, candidates, ng.nodeGroupId))!;
   await failoverShard(cluster, ng.nodeGroupId, { replica: { host: next.endpoint.address, port: next.endpoint.port }, force: why === 'failed' });
   oldPrimary.role = 'replica';
   next.role = 'primary';
