@@ -289,4 +289,13 @@ export function registerControlCommands(program: Command): void {
       const { runDaemon } = await import('../daemon/daemon.js');
       await runDaemon(o.stateDir, o.engineBinary);
     });
+
+  program
+    .command('endpoint-router', { hidden: true })
+    .description('serve the endpoints of a state directory and restart its control plane when it dies (the control plane starts it)')
+    .addOption(stateDirOption())
+    .action(async (o: { stateDir: string }) => {
+      const { runRouter } = await import('../endpoints/router.js');
+      await runRouter(o.stateDir);
+    });
 }

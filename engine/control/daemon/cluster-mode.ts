@@ -13,7 +13,6 @@ import {
   ClusterHandle, ClusterMember, balancedLayout, createCluster, failoverShard, groupOwners, layoutFromSlots, reattach, reshard,
 } from '../cluster';
 import type { LinkOptions } from '../cluster';
-import { EndpointProxy } from '../endpoints/proxy';
 import { pickReplica } from '../health/pick-replica';
 import { allocateAddress, endpointAddresses, hostAddresses, sleep } from '../hosts/local';
 import { ADMIN_USER } from '../nodes/acl';
@@ -201,19 +200,6 @@ export async function createClusterGroup(cp: ControlPlane, spec: ReplicationGrou
     cp.emit({ sourceType: 'replication-group', sourceIdentifier: id, message: `Failed to create replication group ${id}: ${(e as Error).message.split('\n')[0]}` });
     throw e;
   }
-}
-
-// ---- endpoints -------------------------------------------------------------------------------
-
-let turn = 0;
-
-/** The configuration endpoint: each connection goes to the next healthy node (any of them answers CLUSTER SLOTS). */
-export function configurationProxy(cp: ControlPlane, group: Group): EndpointProxy | undefined {
-  if (!group.configurationEndpoint) return undefined;
-  return new EndpointProxy(group.configurationEndpoint, () => {
-    const up = members(group).filter((n) => cp.isUp(n));
-    return up.length ? up[turn++ % up.length].endpoint : undefined;
-  });
 }
 
 // ---- failover and recovery -------------------------------------------------------------------
