@@ -64,6 +64,16 @@ interface ShardConfigurationFlags {
   applyImmediately?: boolean;
 }
 
+interface ModifyFlags {
+  replicationGroupId: string;
+  cacheNodeType?: string;
+  engineVersion?: string;
+  authToken?: string;
+  authTokenUpdateStrategy?: string;
+  userGroupIdsToAdd?: string[];
+  applyImmediately?: boolean;
+}
+
 type EventFlags = Common & {
   sourceIdentifier?: string; sourceType?: string; duration?: string; startTime?: string; endTime?: string; maxRecords?: string;
 };
@@ -166,6 +176,27 @@ export function registerControlCommands(program: Command): void {
         printGroup(o, await op(o, name, { replicationGroupId: o.replicationGroupId, newReplicaCount: o.newReplicaCount }));
       });
   }
+
+  verb(program, 'modify-replication-group', 'ModifyReplicationGroup: node type, engine version (rolled node by node), AUTH token')
+    .requiredOption('--replication-group-id <id>')
+    .option('--cache-node-type <type>')
+    .option('--engine-version <version>')
+    .option('--auth-token <token>')
+    .addOption(new Option('--auth-token-update-strategy <strategy>').choices(['ROTATE', 'SET', 'DELETE']))
+    .option('--user-group-ids-to-add <ids...>')
+    .option('--apply-immediately')
+    .option('--no-apply-immediately')
+    .action(async (o: Common & ModifyFlags) => {
+      printGroup(o, await op(o, 'modify-replication-group', {
+        replicationGroupId: o.replicationGroupId,
+        cacheNodeType: o.cacheNodeType,
+        engineVersion: o.engineVersion,
+        authToken: o.authToken,
+        authTokenUpdateStrategy: o.authTokenUpdateStrategy,
+        userGroupIdsToAdd: o.userGroupIdsToAdd,
+        applyImmediately: o.applyImmediately === true,
+      }));
+    });
 
   verb(program, 'modify-replication-group-shard-configuration', 'ModifyReplicationGroupShardConfiguration')
     .requiredOption('--replication-group-id <id>')

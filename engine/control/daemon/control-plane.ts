@@ -18,6 +18,7 @@ import { ADMIN_USER, RESTRICTED_COMMANDS, aclLines } from '../nodes/acl';
 import { AdminConnection, AdminTarget, adminCall, parseInfo } from '../nodes/admin-client';
 import { knownCommands } from '../nodes/engine-probe';
 import { nodeConfig } from '../nodes/node-config';
+import { nodeSizeLines } from '../nodes/node-types';
 import { BUNDLED_DIRECTIVES, isDynamic, parameterDirectives } from '../nodes/parameters';
 import type { ReplicationGroupDesired, UserDesired } from '../spec/model';
 import { StateDir } from '../state/store';
@@ -162,7 +163,7 @@ export class ControlPlane {
     const file = path.join(dir, 'users.acl');
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const known = await knownCommands(this.state.control?.engineBinary, RESTRICTED_COMMANDS);
-    fs.writeFileSync(file, aclLines(group.spec.authToken, this.usersOf(group.spec), this.adminSecret, known).join('\n') + '\n', { mode: 0o600 });
+    fs.writeFileSync(file, aclLines(group.spec.authToken, this.usersOf(group.spec), this.adminSecret, known, group.authTokenRotation).join('\n') + '\n', { mode: 0o600 });
     return file;
   }
 
@@ -188,7 +189,11 @@ export class ControlPlane {
       tls,
       parameters: this.parametersOf(group),
       knownDirectives: BUNDLED_DIRECTIVES,
-      extra: [...this.engineLines(group), ...(cme ? clusterModeLines(group) : [])],
+      extra: [
+        ...this.engineLines(group),
+        ...nodeSizeLines(node, group.spec.engine, this.parametersOf(group), this.state.control?.engineBinary === undefined),
+        ...(cme ? clusterModeLines(group) : []),
+      ],
     });
     node.pid = await this.host(node).start({ nodeId: node.cacheClusterId, dir, config });
     node.parameterApplyStatus = 'in-sync';

@@ -4,6 +4,7 @@
  */
 import { applySpec, refreshLinks } from './apply';
 import { ApiError, ControlPlane } from './control-plane';
+import { modifyReplicationGroup } from './modify-group';
 import { modifyShardConfiguration } from './shard-configuration';
 import { events } from '../api/event-messages';
 import { failover } from '../health/monitor';
@@ -93,6 +94,8 @@ export async function runOp(cp: ControlPlane, op: string, input: Input): Promise
         }
         return g;
       });
+    case 'modify-replication-group':
+      return modifyReplicationGroup(cp, input);
     case 'modify-replication-group-shard-configuration':
       return modifyShardConfiguration(cp, input);
     case 'increase-replica-count':

@@ -19,7 +19,10 @@ const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex'
  * The aclfile lines for a group's nodes. `known` lists the restricted commands the engine has
  * (an ACL rule naming an unknown command is an error).
  */
-export function aclLines(authToken: string | undefined, users: readonly UserDesired[], adminSecret: string, known: ReadonlySet<string>): string[] {
+export function aclLines(
+  authToken: string | undefined, users: readonly UserDesired[], adminSecret: string, known: ReadonlySet<string>,
+  rotation?: { readonly previous?: string },
+): string[] {
   const DENY = RESTRICTED_COMMANDS.filter((c) => known.has(c)).map((c) => `-${c}`).join(' ');
   const lines = [`user ${ADMIN_USER} on #${sha256(adminSecret)} ~* &* +@all`];
   if (users.length > 0) {
@@ -31,8 +34,13 @@ export function aclLines(authToken: string | undefined, users: readonly UserDesi
       const pw = u.authenticationType === 'no-password-required' ? 'nopass' : u.passwords.map((p) => `#${sha256(p)}`).join(' ');
       lines.push(`user ${u.userName} reset ${pw} ${normalizeAccess(u.accessString)} ${DENY}`.replace(/\s+/g, ' ').trim());
     }
+  } else if (authToken !== undefined && rotation && rotation.previous === undefined) {
+    // Auth turned on with ROTATE: the token works, and so does connecting without one, until a SET.
+    lines.push(`user default on nopass ~* &* +@all ${DENY}`);
   } else if (authToken !== undefined) {
-    lines.push(`user default on #${sha256(authToken)} ~* &* +@all ${DENY}`);
+    // After a ROTATE both the previous and the new token are valid, until a SET.
+    const tokens = [authToken, ...(rotation?.previous !== undefined && rotation.previous !== authToken ? [rotation.previous] : [])];
+    lines.push(`user default on ${tokens.map((t) => `#${sha256(t)}`).join(' ')} ~* &* +@all ${DENY}`);
   } else {
     lines.push(`user default on nopass ~* &* +@all ${DENY}`);
   }

@@ -104,6 +104,11 @@ export interface DeployedReplicationGroup {
   readonly pendingModifiedValues?: PendingModifiedValues;
   /** When the auth token was last set or rotated (ISO 8601). */
   readonly authTokenLastModifiedDate?: string;
+  /**
+   * After a ROTATE, until a SET: the token that stays valid besides `spec.authToken` (`previous`
+   * undefined: the group had no token, so connecting without one still works, as on the service).
+   */
+  readonly authTokenRotation?: { readonly previous?: string };
   /** Where the local CA file is when transit encryption is on. */
   readonly caFile?: string;
 }
