@@ -130,7 +130,8 @@ export async function runAction(cp: ControlPlane, a: PlanAction): Promise<void> 
       // Node type and engine version stay on the nodes until the rolling replacement after this.
       g.spec = a.desired as Group['spec'];
       cp.save();
-      const changed = new Set(a.kind === 'modify-replication-group' ? a.changes.map((c) => c.property) : []);
+      // By model field (`authToken`), not template property name (`AuthToken`).
+      const changed = new Set(a.kind === 'modify-replication-group' ? a.changes.map((c) => c.field ?? c.property) : []);
       if (changed.has('authToken')) {
         // CloudFormation changes the token with the ROTATE strategy: the previous one stays valid
         // (until a SET through modify-replication-group); removing it drops both.
