@@ -177,6 +177,15 @@ export function registerControlCommands(program: Command): void {
       });
   }
 
+  verb(program, 'generate-iam-auth-token', 'a local IAM auth token for a user whose authentication mode is iam (AUTH <user-id> <token>)')
+    .requiredOption('--replication-group-id <id>')
+    .requiredOption('--user-id <id>')
+    .option('--expires-in <seconds>', 'validity, at most 900 (the service\'s 15 minutes)')
+    .action(async (o: Common & { replicationGroupId: string; userId: string; expiresIn?: string }) => {
+      const r = await op<{ Token: string }>(o, 'generate-iam-auth-token', { replicationGroupId: o.replicationGroupId, userId: o.userId, expiresIn: o.expiresIn });
+      print(o.output, r, (x) => x.Token);
+    });
+
   verb(program, 'modify-replication-group', 'ModifyReplicationGroup: node type, engine version (rolled node by node), AUTH token')
     .requiredOption('--replication-group-id <id>')
     .option('--cache-node-type <type>')

@@ -8,6 +8,7 @@ import * as path from 'path';
 import {
   clusterModeLines, closeClusterHandle, createClusterGroup, isClusterMode, nodeGroupOf,
 } from './cluster-mode';
+import { iamTokenHashes } from './iam-tokens';
 import { ApiError } from '../api/errors';
 import { EventDraft, events, notificationBody } from '../api/event-messages';
 import { ensureRouter, routerLog, waitApplied } from '../endpoints/router-keeper';
@@ -163,7 +164,7 @@ export class ControlPlane {
     const file = path.join(dir, 'users.acl');
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const known = await knownCommands(this.state.control?.engineBinary, RESTRICTED_COMMANDS);
-    fs.writeFileSync(file, aclLines(group.spec.authToken, this.usersOf(group.spec), this.adminSecret, known, group.authTokenRotation).join('\n') + '\n', { mode: 0o600 });
+    fs.writeFileSync(file, aclLines(group.spec.authToken, this.usersOf(group.spec), this.adminSecret, known, group.authTokenRotation, iamTokenHashes(this)).join('\n') + '\n', { mode: 0o600 });
     return file;
   }
 

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as http from 'http';
 import { ApiError, ControlPlane } from './control-plane';
+import { pruneIamTokens } from './iam-tokens';
 import { runOp } from './ops';
 import { HealthMonitor } from '../health/monitor';
 import { automaticSnapshots } from '../snapshots/snapshots';
@@ -29,7 +30,10 @@ export async function runDaemon(stateDir: string, engineBinary?: string): Promis
   const monitor = new HealthMonitor(cp);
   monitor.start();
   // The endpoint router serves the endpoints and watches this process; this one restarts it in turn.
-  const routerTimer = setInterval(() => cp.keepRouter(), 1000);
+  const routerTimer = setInterval(() => {
+    cp.keepRouter();
+    void cp.serialize(() => pruneIamTokens(cp)).catch(() => undefined);
+  }, 1000);
   const snapshotTimer = setInterval(() => void cp.serialize(() => automaticSnapshots(cp)).catch(() => undefined), 60000);
 
   fs.rmSync(dir.socketPath, { force: true });

@@ -22,6 +22,7 @@ const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex'
 export function aclLines(
   authToken: string | undefined, users: readonly UserDesired[], adminSecret: string, known: ReadonlySet<string>,
   rotation?: { readonly previous?: string },
+  iamTokenHashes: Readonly<Record<string, readonly string[]>> = {},
 ): string[] {
   const DENY = RESTRICTED_COMMANDS.filter((c) => known.has(c)).map((c) => `-${c}`).join(' ');
   const lines = [`user ${ADMIN_USER} on #${sha256(adminSecret)} ~* &* +@all`];
@@ -31,7 +32,10 @@ export function aclLines(
     for (const u of users) byName.set(u.userName, u);
     if (!byName.has('default')) lines.push('user default off');
     for (const u of byName.values()) {
-      const pw = u.authenticationType === 'no-password-required' ? 'nopass' : u.passwords.map((p) => `#${sha256(p)}`).join(' ');
+      // IAM users: the unexpired tokens generate-iam-auth-token made (none: the user cannot authenticate).
+      const pw = u.authenticationType === 'no-password-required' ? 'nopass'
+        : u.authenticationType === 'iam' ? (iamTokenHashes[u.userId] ?? []).map((h) => `#${h}`).join(' ')
+          : u.passwords.map((p) => `#${sha256(p)}`).join(' ');
       lines.push(`user ${u.userName} reset ${pw} ${normalizeAccess(u.accessString)} ${DENY}`.replace(/\s+/g, ' ').trim());
     }
   } else if (authToken !== undefined && rotation && rotation.previous === undefined) {

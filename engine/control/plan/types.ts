@@ -238,6 +238,8 @@ export interface ControlBookkeeping {
   readonly lastAutoSnapshotDay: Record<string, string>;
   /** Secrets the template generates (by logical id), kept so a redeploy reads the same values. */
   readonly generatedSecrets?: Record<string, string>;
+  /** IAM users' local auth tokens (generate-iam-auth-token): user id → SHA-256 of each token and its expiry. */
+  readonly iamTokens?: Record<string, Array<{ readonly sha256: string; readonly expires: string }>>;
 }
 
 /** An empty state (nothing deployed yet). */
