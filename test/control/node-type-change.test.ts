@@ -128,4 +128,28 @@ describe('node type and engine version changes roll node by node', () => {
     const clusters = await json(['describe-cache-clusters', '--state-dir', stateDir]);
     expect(clusters.CacheClusters.map((x: any) => x.EngineVersion)).toEqual(['7.1', '7.1']);
   });
+
+  test('a group without a replica keeps its data across a node type change (SAVE, restart, load)', async () => {
+    const single = path.join(work, 'single.json');
+    const singleState = path.join(work, 'single-state');
+    const body = JSON.parse(template('cache.t4g.micro'));
+    Object.assign(body.Resources.Cache.Properties, { ReplicationGroupId: 'roll-one', NumCacheClusters: 1, AutomaticFailoverEnabled: false, Port: 6432 });
+    fs.writeFileSync(single, JSON.stringify(body));
+    try {
+      await ok(['deploy', single, '--state-dir', singleState]);
+      const t = await topology(singleState, 'roll-one');
+      const c = new Redis({ host: t.primary.host, port: t.primary.port, retryStrategy: () => 10, maxRetriesPerRequest: null });
+      clients.push(c);
+      await c.set('kept', 'yes');
+      body.Resources.Cache.Properties.CacheNodeType = 'cache.t4g.small';
+      fs.writeFileSync(single, JSON.stringify(body));
+      await ok(['deploy', single, '--state-dir', singleState]);
+      expect(await c.get('kept')).toBe('yes');
+      const clusters = await json(['describe-cache-clusters', '--state-dir', singleState]);
+      expect(clusters.CacheClusters.map((x: any) => x.CacheNodeType)).toEqual(['cache.t4g.small']);
+    } finally {
+      await cli(['destroy', '--state-dir', singleState, '--no-final-snapshot']);
+      killAll(singleState);
+    }
+  });
 });
