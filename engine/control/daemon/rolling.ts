@@ -6,6 +6,7 @@
  * node group without a replica has its primary saved (SAVE) and restarted on the new type, loading
  * its data back.
  */
+import { isClusterMode } from './cluster-mode';
 import { ControlPlane } from './control-plane';
 import { events } from '../api/event-messages';
 import { failover } from '../health/monitor';
@@ -66,6 +67,13 @@ export async function rollGroup(cp: ControlPlane, group: Group, desired: Replica
     nodeType: all.some((n) => n.nodeType !== desired.nodeType) ? desired.nodeType : undefined,
     engineVersion: all.some((n) => n.engineVersion !== desired.engineVersion) ? desired.engineVersion : undefined,
   };
+  if (isClusterMode(group)) {
+    // Not rolled yet in cluster mode (a restarted cluster node also needs reattaching): recorded only.
+    for (const n of all) Object.assign(n, { nodeType: desired.nodeType, engineVersion: desired.engineVersion });
+    group.spec = { ...desired } as Group['spec'];
+    cp.emit(events.replicationGroupModified(id));
+    return;
+  }
   group.status = 'modifying';
   for (const ng of group.nodeGroups) ng.status = 'modifying';
   cp.save();
