@@ -58,6 +58,8 @@ export const DIRECTIVES: readonly Directive[] = [
   d('tls-replication', 'bool', 'no', { mutable: false }),
   d('tls-cluster', 'bool', 'no', { mutable: false }),
   d('dir', 'string', '.', {}),
+  // Set by the control plane: the engine version INFO reports (commands/engine-version.ts).
+  d('cdk-elasticache-engine', 'string', '', { mutable: false }),
   d('dbfilename', 'string', 'dump.rdb'),
   d('logfile', 'string', '', { mutable: false }),
   d('loglevel', 'enum', 'notice', { values: LOG_LEVELS }),

@@ -212,7 +212,9 @@ test('errors carry the service fault codes', () => {
 });
 
 test('event catalogue: notifications name the SNS event, as ElastiCache publishes them', () => {
-  expect(events.failoverCompleted('c-002', 'c-001', 'c-002')).toEqual({ sourceType: 'cache-cluster', sourceIdentifier: 'c-002', message: 'Failover from primary node c-001 to replica node c-002 completed', notification: 'ElastiCache:FailoverComplete' });
+  // A failover is one notification (the group's), while DescribeEvents has both the node's and the group's message.
+  expect(events.failoverCompleted('c-002', 'c-001', 'c-002')).toEqual({ sourceType: 'cache-cluster', sourceIdentifier: 'c-002', message: 'Failover from primary node c-001 to replica node c-002 completed' });
+  expect(notificationBody(events.failoverCompletedForGroup('c', 'c-001', 'c-002'))).toEqual({ 'ElastiCache:FailoverComplete': 'c' });
   expect(notificationBody(events.snapshotSucceeded('rg', 'snap'))).toEqual({ 'ElastiCache:SnapshotComplete': 'rg' });
   expect(notificationBody(events.testFailoverCalled('rg', '0001'))).toBeUndefined();
 });

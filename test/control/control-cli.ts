@@ -72,9 +72,19 @@ export function knownPids(stateDir: string): number[] {
   return pids;
 }
 
-/** Last resort for a failed test: SIGKILL what the state dir started (by pid). */
+/** The endpoint router's pid (it serves the endpoints and restarts the control plane), or undefined. */
+export function routerPid(stateDir: string): number | undefined {
+  try {
+    return Number(fs.readFileSync(path.join(stateDir, 'router.pid'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Last resort for a failed test: SIGKILL what the state dir started (by pid), the router first (it restarts the control plane). */
 export function killAll(stateDir: string): void {
-  for (const pid of knownPids(stateDir)) {
+  const router = routerPid(stateDir);
+  for (const pid of [...(router ? [router] : []), ...knownPids(stateDir)]) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {

@@ -33,8 +33,9 @@ export const events = {
   cacheClusterCreated: (cluster: string) => ev('cache-cluster', cluster, 'Cache cluster created'),
   cacheNodeAdded: (cluster: string, nodeId: string, az: string) => ev('cache-cluster', cluster, `Added cache node ${nodeId} in availability zone ${az}`, 'AddCacheNodeComplete'),
   cacheClusterProvisioned: (cluster: string) => ev('cache-cluster', cluster, `Cache cluster ${cluster} provisioned`, 'CacheClusterProvisioningComplete'),
+  // The topic hears of a failover once, from the replication group's event (failoverCompletedForGroup).
   failoverCompleted: (cluster: string, fromNode: string, toNode: string) =>
-    ev('cache-cluster', cluster, `Failover from primary node ${fromNode} to replica node ${toNode} completed`, 'FailoverComplete'),
+    ev('cache-cluster', cluster, `Failover from primary node ${fromNode} to replica node ${toNode} completed`),
   recoveringCacheNodes: (cluster: string, nodeIds: string[]) => ev('cache-cluster', cluster, `Recovering cache nodes ${nodeIds.join(',')}`, 'CacheNodeReplaceStarted'),
   finishedRecovery: (cluster: string, nodeIds: string[]) => ev('cache-cluster', cluster, `Finished recovery for cache nodes ${nodeIds.join(',')}`, 'CacheNodeReplaceComplete'),
   cacheNodeShutdown: (cluster: string, nodeId: string) => ev('cache-cluster', cluster, `Cache node ${nodeId} shutdown`),

@@ -64,6 +64,16 @@ interface ShardConfigurationFlags {
   applyImmediately?: boolean;
 }
 
+interface ModifyFlags {
+  replicationGroupId: string;
+  cacheNodeType?: string;
+  engineVersion?: string;
+  authToken?: string;
+  authTokenUpdateStrategy?: string;
+  userGroupIdsToAdd?: string[];
+  applyImmediately?: boolean;
+}
+
 type EventFlags = Common & {
   sourceIdentifier?: string; sourceType?: string; duration?: string; startTime?: string; endTime?: string; maxRecords?: string;
 };
@@ -166,6 +176,36 @@ export function registerControlCommands(program: Command): void {
         printGroup(o, await op(o, name, { replicationGroupId: o.replicationGroupId, newReplicaCount: o.newReplicaCount }));
       });
   }
+
+  verb(program, 'generate-iam-auth-token', 'a local IAM auth token for a user whose authentication mode is iam (AUTH <user-id> <token>)')
+    .requiredOption('--replication-group-id <id>')
+    .requiredOption('--user-id <id>')
+    .option('--expires-in <seconds>', 'validity, at most 900 (the service\'s 15 minutes)')
+    .action(async (o: Common & { replicationGroupId: string; userId: string; expiresIn?: string }) => {
+      const r = await op<{ Token: string }>(o, 'generate-iam-auth-token', { replicationGroupId: o.replicationGroupId, userId: o.userId, expiresIn: o.expiresIn });
+      print(o.output, r, (x) => x.Token);
+    });
+
+  verb(program, 'modify-replication-group', 'ModifyReplicationGroup: node type, engine version (rolled node by node), AUTH token')
+    .requiredOption('--replication-group-id <id>')
+    .option('--cache-node-type <type>')
+    .option('--engine-version <version>')
+    .option('--auth-token <token>')
+    .addOption(new Option('--auth-token-update-strategy <strategy>').choices(['ROTATE', 'SET', 'DELETE']))
+    .option('--user-group-ids-to-add <ids...>')
+    .option('--apply-immediately')
+    .option('--no-apply-immediately')
+    .action(async (o: Common & ModifyFlags) => {
+      printGroup(o, await op(o, 'modify-replication-group', {
+        replicationGroupId: o.replicationGroupId,
+        cacheNodeType: o.cacheNodeType,
+        engineVersion: o.engineVersion,
+        authToken: o.authToken,
+        authTokenUpdateStrategy: o.authTokenUpdateStrategy,
+        userGroupIdsToAdd: o.userGroupIdsToAdd,
+        applyImmediately: o.applyImmediately === true,
+      }));
+    });
 
   verb(program, 'modify-replication-group-shard-configuration', 'ModifyReplicationGroupShardConfiguration')
     .requiredOption('--replication-group-id <id>')
@@ -288,5 +328,14 @@ export function registerControlCommands(program: Command): void {
       // Loaded on demand: the node-forge and control-plane code stay out of the other commands' start-up.
       const { runDaemon } = await import('../daemon/daemon.js');
       await runDaemon(o.stateDir, o.engineBinary);
+    });
+
+  program
+    .command('endpoint-router', { hidden: true })
+    .description('serve the endpoints of a state directory and restart its control plane when it dies (the control plane starts it)')
+    .addOption(stateDirOption())
+    .action(async (o: { stateDir: string }) => {
+      const { runRouter } = await import('../endpoints/router.js');
+      await runRouter(o.stateDir);
     });
 }

@@ -4,12 +4,13 @@
  */
 import { reshardGroup } from './cluster-mode';
 import { ApiError, ControlPlane } from './control-plane';
+import { rollGroup } from './rolling';
 import { events } from '../api/event-messages';
 import { plan } from '../plan/plan';
 import type { DeployedState, Plan, PlanAction } from '../plan/types';
 import { createSnapshot, rdbFromArn, snapshotFile } from '../snapshots/snapshots';
 import type { DeploymentSpec, ReplicationGroupDesired } from '../spec/model';
-import { Group, control, members } from '../state/types';
+import { Group, control } from '../state/types';
 
 function restoreFileFor(cp: ControlPlane, spec: ReplicationGroupDesired): string | undefined {
   if (spec.snapshotName !== undefined) return snapshotFile(cp, spec.snapshotName);
@@ -120,17 +121,24 @@ export async function runAction(cp: ControlPlane, a: PlanAction): Promise<void> 
       cp.emit(events.replicationGroupModified(g.replicationGroupId));
       return;
     }
-    case 'modify-replication-group':
-    case 'rolling-replace-nodes': {
+    case 'rolling-replace-nodes':
+      await rollGroup(cp, group(cp, a.replicationGroupId), a.desired);
+      return;
+    case 'modify-replication-group': {
       const g = group(cp, a.replicationGroupId);
       const before = g.spec;
+      // Node type and engine version stay on the nodes until the rolling replacement after this.
       g.spec = a.desired as Group['spec'];
-      for (const n of members(g)) {
-        n.nodeType = a.desired.nodeType;
-        n.engineVersion = a.desired.engineVersion;
-      }
       cp.save();
-      const changed = new Set(a.kind === 'modify-replication-group' ? a.changes.map((c) => c.property) : []);
+      // By model field (`authToken`), not template property name (`AuthToken`).
+      const changed = new Set(a.kind === 'modify-replication-group' ? a.changes.map((c) => c.field ?? c.property) : []);
+      if (changed.has('authToken')) {
+        // CloudFormation changes the token with the ROTATE strategy: the previous one stays valid
+        // (until a SET through modify-replication-group); removing it drops both.
+        if (before.authToken !== undefined && a.desired.authToken !== undefined) g.authTokenRotation = { previous: before.authToken };
+        else delete g.authTokenRotation;
+        g.authTokenLastModifiedDate = new Date().toISOString();
+      }
       if (changed.has('userGroupIds') || changed.has('authToken')) await cp.reloadUsers(g);
       if (changed.has('parameterGroupName')) {
         const params = cp.parametersOf(g);

@@ -13,7 +13,7 @@ import {
   ClusterHandle, ClusterMember, balancedLayout, createCluster, failoverShard, groupOwners, layoutFromSlots, reattach, reshard,
 } from '../cluster';
 import type { LinkOptions } from '../cluster';
-import { EndpointProxy } from '../endpoints/proxy';
+import { pickReplica } from '../health/pick-replica';
 import { allocateAddress, endpointAddresses, hostAddresses, sleep } from '../hosts/local';
 import { ADMIN_USER } from '../nodes/acl';
 import type { ReplicationGroupDesired } from '../spec/model';
@@ -202,19 +202,6 @@ export async function createClusterGroup(cp: ControlPlane, spec: ReplicationGrou
   }
 }
 
-// ---- endpoints -------------------------------------------------------------------------------
-
-let turn = 0;
-
-/** The configuration endpoint: each connection goes to the next healthy node (any of them answers CLUSTER SLOTS). */
-export function configurationProxy(cp: ControlPlane, group: Group): EndpointProxy | undefined {
-  if (!group.configurationEndpoint) return undefined;
-  return new EndpointProxy(group.configurationEndpoint, () => {
-    const up = members(group).filter((n) => cp.isUp(n));
-    return up.length ? up[turn++ % up.length].endpoint : undefined;
-  });
-}
-
 // ---- failover and recovery -------------------------------------------------------------------
 
 /**
@@ -229,7 +216,7 @@ export async function failoverClusterShard(cp: ControlPlane, group: Group, oldPr
     return undefined;
   }
   const cluster = await clusterHandle(cp, group);
-  const next = candidates[0];
+  const next = (await pickReplica(cp, group, oldPrimary, candidates, ng.nodeGroupId))!;
   await failoverShard(cluster, ng.nodeGroupId, { replica: { host: next.endpoint.address, port: next.endpoint.port }, force: why === 'failed' });
   oldPrimary.role = 'replica';
   next.role = 'primary';

@@ -1,26 +1,29 @@
 /**
  * The control plane of one state directory: it owns the deployed state while it runs, starts and
- * replaces nodes on hosts, runs the endpoint proxies, and serializes every change (deploys, verbs,
+ * replaces nodes on hosts, routes the endpoints (served by the router process), and serializes every change (deploys, verbs,
  * failovers) through one queue so they never interleave. State is saved after every change.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  clusterModeLines, closeClusterHandle, configurationProxy, createClusterGroup, isClusterMode, nodeGroupOf,
+  clusterModeLines, closeClusterHandle, createClusterGroup, isClusterMode, nodeGroupOf,
 } from './cluster-mode';
+import { iamTokenHashes } from './iam-tokens';
 import { ApiError } from '../api/errors';
 import { EventDraft, events, notificationBody } from '../api/event-messages';
-import { EndpointProxy } from '../endpoints/proxy';
+import { ensureRouter, routerLog, waitApplied } from '../endpoints/router-keeper';
+import { groupRoutes, readApplied, writeRouting } from '../endpoints/routing';
 import { deliver, trim } from '../events/events';
 import { LocalHost, allocateAddress, endpointAddresses, hostAddresses, sleep } from '../hosts/local';
 import { ADMIN_USER, RESTRICTED_COMMANDS, aclLines } from '../nodes/acl';
 import { AdminConnection, AdminTarget, adminCall, parseInfo } from '../nodes/admin-client';
 import { knownCommands } from '../nodes/engine-probe';
 import { nodeConfig } from '../nodes/node-config';
+import { nodeSizeLines } from '../nodes/node-types';
 import { BUNDLED_DIRECTIVES, isDynamic, parameterDirectives } from '../nodes/parameters';
 import type { ReplicationGroupDesired, UserDesired } from '../spec/model';
 import { StateDir } from '../state/store';
-import { Address, Group, Node, NodePhase, State, control, members, setPhase, shard } from '../state/types';
+import { Group, Node, NodePhase, State, control, members, setPhase, shard } from '../state/types';
 import { LocalCa } from '../tls/ca';
 
 export { ApiError } from '../api/errors';
@@ -43,10 +46,10 @@ export class ControlPlane {
   state: State;
   readonly adminSecret: string;
   readonly ca: LocalCa;
-  /** Per group: primary and reader endpoints (cluster mode enabled: the configuration endpoint as `primary`). */
-  private readonly proxies = new Map<string, { primary: EndpointProxy; reader?: EndpointProxy }>();
+  /** The routing last written (endpoints/routing.ts) and its version. */
+  private routingJson = '';
+  private routingVersion = 0;
   private queue: Promise<unknown> = Promise.resolve();
-  private readerTurn = 0;
   /** Nodes being replaced or failed over: the health monitor leaves them alone. */
   readonly busy = new Set<string>();
   /** Nodes found dead or wedged, waiting for recovery (in memory: a restart re-checks them all). */
@@ -72,6 +75,7 @@ export class ControlPlane {
   save(): void {
     trim(this.state.events);
     this.dir.save(this.state);
+    this.publishRouting();
   }
 
   /** Records an event (DescribeEvents) and, when it is a notification, delivers it to the group's topic sink. */
@@ -160,7 +164,7 @@ export class ControlPlane {
     const file = path.join(dir, 'users.acl');
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const known = await knownCommands(this.state.control?.engineBinary, RESTRICTED_COMMANDS);
-    fs.writeFileSync(file, aclLines(group.spec.authToken, this.usersOf(group.spec), this.adminSecret, known).join('\n') + '\n', { mode: 0o600 });
+    fs.writeFileSync(file, aclLines(group.spec.authToken, this.usersOf(group.spec), this.adminSecret, known, group.authTokenRotation, iamTokenHashes(this)).join('\n') + '\n', { mode: 0o600 });
     return file;
   }
 
@@ -186,7 +190,11 @@ export class ControlPlane {
       tls,
       parameters: this.parametersOf(group),
       knownDirectives: BUNDLED_DIRECTIVES,
-      extra: [...this.engineLines(group), ...(cme ? clusterModeLines(group) : [])],
+      extra: [
+        ...this.engineLines(group),
+        ...nodeSizeLines(node, group.spec.engine, this.parametersOf(group), this.state.control?.engineBinary === undefined),
+        ...(cme ? clusterModeLines(group) : []),
+      ],
     });
     node.pid = await this.host(node).start({ nodeId: node.cacheClusterId, dir, config });
     node.parameterApplyStatus = 'in-sync';
@@ -290,58 +298,42 @@ export class ControlPlane {
   }
 
   // ---- endpoints -----------------------------------------------------------------------------
+  // Served by the endpoint router process (endpoints/router.ts) from the routing this publishes,
+  // so they outlive the control plane.
 
-  async startEndpoints(group: Group): Promise<void> {
-    if (isClusterMode(group)) {
-      const config = this.proxies.has(group.replicationGroupId) ? undefined : configurationProxy(this, group);
-      if (config) {
-        await config.start();
-        this.proxies.set(group.replicationGroupId, { primary: config });
-      }
-      return;
+  /** Writes the routing table when it changed; returns its version. */
+  publishRouting(): number {
+    const routes = Object.values(this.state.replicationGroups)
+      .filter((g) => g.status !== 'deleting')
+      .flatMap((g) => groupRoutes(g, (n) => this.isUp(n)));
+    const json = JSON.stringify(routes);
+    if (json !== this.routingJson) {
+      this.routingJson = json;
+      this.routingVersion = Math.max(Date.now(), this.routingVersion + 1, readApplied(this.dir.root) + 1);
+      writeRouting(this.dir.root, { version: this.routingVersion, routes });
     }
-    const ng = shard(group);
-    if (this.proxies.has(group.replicationGroupId) || !ng.primaryEndpoint || !ng.readerEndpoint) return;
-    const primary = new EndpointProxy(ng.primaryEndpoint, () => {
-      const p = this.primaryOf(group);
-      return p && this.isUp(p) ? p.endpoint : undefined;
-    });
-    const reader = new EndpointProxy(ng.readerEndpoint, () => {
-      const replicas = this.replicasOf(group).filter((n) => this.isUp(n));
-      if (replicas.length === 0) {
-        const p = this.primaryOf(group);
-        return p && this.isUp(p) ? p.endpoint : undefined;
-      }
-      return replicas[this.readerTurn++ % replicas.length].endpoint;
-    });
-    await primary.start();
-    await reader.start();
-    this.proxies.set(group.replicationGroupId, { primary, reader });
+    return this.routingVersion;
   }
 
-  /** After a role change: connections to a node that no longer has the endpoint's role are closed. */
-  repointEndpoints(group: Group): void {
-    const p = this.proxies.get(group.replicationGroupId);
-    if (!p) return;
-    const primary = this.primaryOf(group);
-    const same = (a: Address, b: Address) => a.address === b.address && a.port === b.port;
-    if (isClusterMode(group)) {
-      const up = members(group).filter((n) => this.isUp(n));
-      p.primary.dropConnectionsNotTo((a) => up.some((n) => same(a, n.endpoint)));
-      return;
-    }
-    p.primary.dropConnectionsNotTo((a) => primary !== undefined && this.isUp(primary) && same(a, primary.endpoint));
-    const live = members(group).filter((n) => this.isUp(n));
-    p.reader?.dropConnectionsNotTo((a) => live.some((n) => same(a, n.endpoint)));
+  /** Starts the router if it is gone (the daemon calls this every second). */
+  keepRouter(): void {
+    if (Object.keys(this.state.replicationGroups).length > 0) ensureRouter(this.dir.root);
+  }
+
+  /** Returns once the router serves the group's endpoints. */
+  async startEndpoints(_group: Group): Promise<void> {
+    const version = this.publishRouting();
+    if (!(await waitApplied(this.dir.root, version))) throw new Error(`the endpoint router did not start (log ${routerLog(this.dir.root)})`);
+  }
+
+  /** After a role or health change: the router sends new connections to the right nodes and closes the others. */
+  repointEndpoints(_group: Group): void {
+    this.publishRouting();
   }
 
   async stopEndpoints(groupId: string): Promise<void> {
     closeClusterHandle(this, groupId);
-    const p = this.proxies.get(groupId);
-    if (!p) return;
-    this.proxies.delete(groupId);
-    await p.primary.stop();
-    await p.reader?.stop();
+    await waitApplied(this.dir.root, this.publishRouting(), 5000);
   }
 
   // ---- groups --------------------------------------------------------------------------------
@@ -534,8 +526,9 @@ export class ControlPlane {
     this.save();
   }
 
+  /** The endpoint router keeps serving: endpoints outlive the control plane. */
   async shutdown(): Promise<void> {
-    for (const id of [...this.proxies.keys()]) await this.stopEndpoints(id);
+    for (const id of Object.keys(this.state.replicationGroups)) closeClusterHandle(this, id);
   }
 }
 

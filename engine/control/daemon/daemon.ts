@@ -5,47 +5,17 @@
  */
 import * as fs from 'fs';
 import * as http from 'http';
-import * as path from 'path';
-import * as lockfile from 'proper-lockfile';
 import { ApiError, ControlPlane } from './control-plane';
+import { pruneIamTokens } from './iam-tokens';
 import { runOp } from './ops';
 import { HealthMonitor } from '../health/monitor';
-import { alive } from '../hosts/local';
 import { automaticSnapshots } from '../snapshots/snapshots';
+import { takeProcessLock } from '../state/process-lock';
 import { StateDir } from '../state/store';
 
-/**
- * One control plane per state dir: a second one exits here. A lock left by a control plane that
- * was killed (SIGKILL leaves it behind) is taken over at once when its pid is gone, instead of
- * waiting for it to go stale.
- */
-async function takeControlLock(dir: StateDir, onCompromised: () => void): Promise<() => Promise<void>> {
-  const lockfilePath = path.join(dir.root, 'control.lock');
-  const take = () => lockfile.lock(dir.root, { lockfilePath, stale: 10000, update: 1000, onCompromised });
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    try {
-      return await take();
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() > deadline) throw e;
-      let holder = NaN;
-      try {
-        holder = Number(fs.readFileSync(dir.daemonPidFile, 'utf8'));
-      } catch {
-        /* no pid file yet */
-      }
-      if (Number.isInteger(holder) && holder > 0 && alive(holder)) throw e;
-      // A live holder refreshes the lock every second; one untouched for 2.5 s is a dead one's.
-      let age = 0;
-      try {
-        age = Date.now() - fs.statSync(lockfilePath).mtimeMs;
-      } catch {
-        /* gone meanwhile */
-      }
-      if (age > 2500) fs.rmSync(lockfilePath, { recursive: true, force: true });
-      else await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+/** One control plane per state dir: a second one exits here (see takeProcessLock). */
+function takeControlLock(dir: StateDir, onCompromised: () => void): Promise<() => Promise<void>> {
+  return takeProcessLock(dir, 'control.lock', dir.daemonPidFile, onCompromised);
 }
 
 export async function runDaemon(stateDir: string, engineBinary?: string): Promise<void> {
@@ -59,6 +29,11 @@ export async function runDaemon(stateDir: string, engineBinary?: string): Promis
   await cp.adopt();
   const monitor = new HealthMonitor(cp);
   monitor.start();
+  // The endpoint router serves the endpoints and watches this process; this one restarts it in turn.
+  const routerTimer = setInterval(() => {
+    cp.keepRouter();
+    void cp.serialize(() => pruneIamTokens(cp)).catch(() => undefined);
+  }, 1000);
   const snapshotTimer = setInterval(() => void cp.serialize(() => automaticSnapshots(cp)).catch(() => undefined), 60000);
 
   fs.rmSync(dir.socketPath, { force: true });
@@ -78,6 +53,7 @@ export async function runDaemon(stateDir: string, engineBinary?: string): Promis
     if (stopping) return;
     stopping = true;
     clearInterval(snapshotTimer);
+    clearInterval(routerTimer);
     clearInterval(orphanTimer);
     monitor.stop();
     server.close();

@@ -4,6 +4,8 @@
  */
 import { applySpec, refreshLinks } from './apply';
 import { ApiError, ControlPlane } from './control-plane';
+import { generateIamAuthToken } from './iam-tokens';
+import { modifyReplicationGroup } from './modify-group';
 import { modifyShardConfiguration } from './shard-configuration';
 import { events } from '../api/event-messages';
 import { failover } from '../health/monitor';
@@ -93,6 +95,10 @@ export async function runOp(cp: ControlPlane, op: string, input: Input): Promise
         }
         return g;
       });
+    case 'generate-iam-auth-token':
+      return cp.serialize(() => generateIamAuthToken(cp, input));
+    case 'modify-replication-group':
+      return modifyReplicationGroup(cp, input);
     case 'modify-replication-group-shard-configuration':
       return modifyShardConfiguration(cp, input);
     case 'increase-replica-count':

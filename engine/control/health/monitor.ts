@@ -5,6 +5,7 @@
  * offset is promoted, the others re-pointed, the primary endpoint follows); a failed node is then
  * replaced in place and resyncs as a replica.
  */
+import { pickReplica } from './pick-replica';
 import { events } from '../api/event-messages';
 import { failoverClusterShard, isClusterMode, replaceClusterNode } from '../daemon/cluster-mode';
 import { ControlPlane } from '../daemon/control-plane';
@@ -136,18 +137,7 @@ export async function failover(cp: ControlPlane, group: Group, oldPrimary: Node,
     cp.emit({ sourceType: 'replication-group', sourceIdentifier: group.replicationGroupId, message: 'Failover not possible for node group 0001: no available replica' });
     return undefined;
   }
-  // The most up-to-date replica: highest replication offset it has processed.
-  const offsets = await Promise.all(candidates.map(async (n) => {
-    try {
-      const info = await cp.info(group, n, 'replication', 500);
-      return Number(info.slave_repl_offset ?? info.master_repl_offset ?? -1);
-    } catch {
-      return -2;
-    }
-  }));
-  let best = 0;
-  for (let i = 1; i < candidates.length; i++) if (offsets[i] > offsets[best]) best = i;
-  const next = candidates[best];
+  const next = (await pickReplica(cp, group, oldPrimary, candidates, '0001'))!;
   await cp.call(group, next, ['REPLICAOF', 'NO', 'ONE']);
   oldPrimary.role = 'replica';
   next.role = 'primary';

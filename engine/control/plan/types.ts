@@ -104,6 +104,11 @@ export interface DeployedReplicationGroup {
   readonly pendingModifiedValues?: PendingModifiedValues;
   /** When the auth token was last set or rotated (ISO 8601). */
   readonly authTokenLastModifiedDate?: string;
+  /**
+   * After a ROTATE, until a SET: the token that stays valid besides `spec.authToken` (`previous`
+   * undefined: the group had no token, so connecting without one still works, as on the service).
+   */
+  readonly authTokenRotation?: { readonly previous?: string };
   /** Where the local CA file is when transit encryption is on. */
   readonly caFile?: string;
 }
@@ -233,6 +238,8 @@ export interface ControlBookkeeping {
   readonly lastAutoSnapshotDay: Record<string, string>;
   /** Secrets the template generates (by logical id), kept so a redeploy reads the same values. */
   readonly generatedSecrets?: Record<string, string>;
+  /** IAM users' local auth tokens (generate-iam-auth-token): user id → SHA-256 of each token and its expiry. */
+  readonly iamTokens?: Record<string, Array<{ readonly sha256: string; readonly expires: string }>>;
 }
 
 /** An empty state (nothing deployed yet). */

@@ -9,7 +9,7 @@ import { persistenceOf } from '../persistence';
 import type { Server } from '../server';
 import { is, parseInt64 } from './args';
 import { arityOk, command, CommandError, CommandSpec, Errors, keyPositions } from './command';
-import { VERSION } from './connection';
+import { versionLines } from './engine-version';
 import { encodingOf, helpReply } from './keys';
 import { persistenceInfo } from '../persistence/info';
 import { replicationInfo, replicationOf } from '../replication/info';
@@ -42,7 +42,7 @@ function avgTtl(db: Db, now: number): number {
 /** INFO sections, in Valkey's order; each returns `field:value` lines (Redis 7.0's field names). */
 export const infoSections: Array<[string, (s: Server) => string[]]> = [
   ['server', (s) => [
-    `redis_version:${VERSION}`,
+    ...versionLines(s),
     'redis_git_sha1:00000000',
     'redis_git_dirty:0',
     'redis_build_id:0',

@@ -1,0 +1,93 @@
+/**
+ * Node type and engine version changes, rolled like the service does: in each node group the
+ * replicas are replaced first (one at a time, each resynced before the next), then a replica that
+ * already runs the new type is promoted, then the old primary is replaced and comes back as a
+ * replica. The group is `modifying` meanwhile and clients keep a primary through the endpoint. A
+ * node group without a replica has its primary saved (SAVE) and restarted on the new type, loading
+ * its data back.
+ */
+import { isClusterMode } from './cluster-mode';
+import { ControlPlane } from './control-plane';
+import { events } from '../api/event-messages';
+import { failover } from '../health/monitor';
+import type { ReplicationGroupDesired } from '../spec/model';
+import { Group, Node, setPhase } from '../state/types';
+
+export interface RollingChange {
+  readonly nodeType?: string;
+  readonly engineVersion?: string;
+}
+
+/** Restarts one node on the new type / version and waits until it serves (a replica: synced). */
+async function replaceOne(cp: ControlPlane, group: Group, node: Node, change: RollingChange): Promise<void> {
+  const id = node.cacheClusterId;
+  cp.busy.add(id);
+  try {
+    setPhase(node, 'modifying');
+    cp.repointEndpoints(group);
+    cp.save();
+    if (node.role === 'primary') await cp.call(group, node, ['SAVE'], 60000);
+    if (node.pid !== undefined) await cp.host(node).stop(node.pid);
+    if (change.nodeType !== undefined) node.nodeType = change.nodeType;
+    if (change.engineVersion !== undefined) node.engineVersion = change.engineVersion;
+    await cp.launch(group, node);
+    await cp.waitReady(group, node, 60000);
+    setPhase(node, 'available');
+    cp.repointEndpoints(group);
+    cp.save();
+  } finally {
+    cp.busy.delete(id);
+  }
+}
+
+async function rollNodeGroup(cp: ControlPlane, group: Group, nodeGroupId: string, change: RollingChange): Promise<void> {
+  const ng = group.nodeGroups.find((x) => x.nodeGroupId === nodeGroupId)!;
+  const pending = (n: Node) => (change.nodeType !== undefined && n.nodeType !== change.nodeType)
+    || (change.engineVersion !== undefined && n.engineVersion !== change.engineVersion);
+  for (const r of ng.members.filter((n) => n.role === 'replica' && pending(n))) await replaceOne(cp, group, r, change);
+  const primary = ng.members.find((n) => n.role === 'primary');
+  if (!primary || !pending(primary)) return;
+  if (ng.members.some((n) => n.role === 'replica' && cp.isUp(n))) {
+    cp.busy.add(primary.cacheClusterId);
+    try {
+      await failover(cp, group, primary, 'test');
+    } finally {
+      cp.busy.delete(primary.cacheClusterId);
+    }
+  }
+  await replaceOne(cp, group, primary, change);
+}
+
+/** Rolls every node of `group` to `desired`'s node type and engine version; the spec is updated at the end. */
+export async function rollGroup(cp: ControlPlane, group: Group, desired: ReplicationGroupDesired): Promise<void> {
+  const id = group.replicationGroupId;
+  // What the nodes run, not the spec: earlier actions of the same deploy may have set the spec already.
+  const all = group.nodeGroups.flatMap((ng) => ng.members);
+  const change: RollingChange = {
+    nodeType: all.some((n) => n.nodeType !== desired.nodeType) ? desired.nodeType : undefined,
+    engineVersion: all.some((n) => n.engineVersion !== desired.engineVersion) ? desired.engineVersion : undefined,
+  };
+  if (isClusterMode(group)) {
+    // Not rolled yet in cluster mode (a restarted cluster node also needs reattaching): recorded only.
+    for (const n of all) Object.assign(n, { nodeType: desired.nodeType, engineVersion: desired.engineVersion });
+    group.spec = { ...desired } as Group['spec'];
+    cp.emit(events.replicationGroupModified(id));
+    return;
+  }
+  group.status = 'modifying';
+  for (const ng of group.nodeGroups) ng.status = 'modifying';
+  cp.save();
+  try {
+    for (const ng of group.nodeGroups) await rollNodeGroup(cp, group, ng.nodeGroupId, change);
+    group.spec = { ...desired } as Group['spec'];
+    if (change.nodeType !== undefined) cp.emit(events.scalingComplete(id, change.nodeType));
+    cp.emit(events.replicationGroupModified(id));
+  } catch (e) {
+    if (change.nodeType !== undefined) cp.emit(events.scalingFailed(id, change.nodeType));
+    throw e;
+  } finally {
+    group.status = 'available';
+    for (const ng of group.nodeGroups) ng.status = 'available';
+    cp.save();
+  }
+}

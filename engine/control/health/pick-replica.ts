@@ -1,0 +1,50 @@
+/**
+ * Which replica a failover promotes: the most up-to-date one (highest replication offset it has
+ * processed, read from INFO replication), so the fewest acknowledged writes are lost. Ties (the
+ * usual case on a quiet group) go by placement: a replica in the AZ the template prefers for the
+ * node group's primary, then one outside the old primary's AZ (Multi-AZ: the failure may be the
+ * AZ's), then the lowest cache cluster id, so the choice is deterministic.
+ */
+import type { ControlPlane } from '../daemon/control-plane';
+import type { Group, Node } from '../state/types';
+
+export interface Candidate {
+  readonly node: Node;
+  /** Replication offset processed; -1 when unknown (a replica that does not answer ranks last). */
+  readonly offset: number;
+}
+
+/** The template's preferred AZ for the primary of the node group `oldPrimary` is in. */
+export function preferredPrimaryAz(group: Group, nodeGroupId: string): string | undefined {
+  const ng = group.spec.nodeGroups.find((g) => g.nodeGroupId === nodeGroupId) ?? group.spec.nodeGroups[0];
+  return ng?.primaryAvailabilityZone ?? (nodeGroupId === '0001' ? group.spec.preferredCacheClusterAzs?.[0] : undefined);
+}
+
+/** Orders candidates best first (pure: the offsets are already read). */
+export function rankCandidates(candidates: readonly Candidate[], oldPrimary: Node, preferredAz?: string): Candidate[] {
+  const placement = (n: Node) => {
+    if (preferredAz !== undefined && n.availabilityZone === preferredAz) return 0;
+    return n.availabilityZone !== oldPrimary.availabilityZone ? 1 : 2;
+  };
+  return [...candidates].sort((a, b) => b.offset - a.offset
+    || placement(a.node) - placement(b.node)
+    || a.node.cacheClusterId.localeCompare(b.node.cacheClusterId));
+}
+
+/** Reads each live replica's offset and returns the one to promote (undefined when there is none). */
+export async function pickReplica(
+  cp: ControlPlane, group: Group, oldPrimary: Node, replicas: readonly Node[], nodeGroupId: string,
+): Promise<Node | undefined> {
+  const live = replicas.filter((n) => n !== oldPrimary && cp.isUp(n));
+  if (live.length === 0) return undefined;
+  const candidates = await Promise.all(live.map(async (node) => {
+    try {
+      const info = await cp.info(group, node, 'replication', 500);
+      const offset = Number(info.slave_repl_offset ?? info.master_repl_offset);
+      return { node, offset: Number.isFinite(offset) ? offset : -1 };
+    } catch {
+      return { node, offset: -1 };
+    }
+  }));
+  return rankCandidates(candidates, oldPrimary, preferredPrimaryAz(group, nodeGroupId))[0].node;
+}
