@@ -9,14 +9,21 @@ import { performance } from 'perf_hooks';
 import { VERSION } from '../commands/connection';
 import { librarySources, restoreLibraries } from '../commands/scripting';
 import type { Db } from '../db';
-import { parseRdb, RdbContents, RdbEntry, RdbParser, RdbWriter } from '../rdb';
+import { parseRdb, RdbContents, RdbEntry, RdbParser, RdbWriter, RdbWriterOptions } from '../rdb';
 import type { Server } from '../server';
 import { decryptFile, decryptFileSync, isEncrypted, readKeyFile } from './crypto';
 import { Snapshot } from './snapshot';
 import { SnapshotFile } from './snapshot-file';
 
-/** Longest a BGSAVE slice keeps the event loop, ms: short while clients send commands, longer when they are quiet. */
-const SLICE_MS_BUSY = 1;
+/**
+ * BGSAVE slices run once per event-loop turn (setImmediate, right after the turn's I/O). While
+ * clients send commands a slice takes as long as the turn spent on everything else, times
+ * SLICE_SHARE (so the walk gets about half the thread and a reply waits at most about one turn
+ * more), within [SLICE_MS_MIN, SLICE_MS_BUSY]; when they are quiet, SLICE_MS_IDLE.
+ */
+const SLICE_SHARE = 1;
+const SLICE_MS_MIN = 0.1;
+const SLICE_MS_BUSY = 2;
 const SLICE_MS_IDLE = 10;
 /** BGSAVE bytes queued for the disk before the walk waits for them. */
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
@@ -42,6 +49,8 @@ interface Background {
   sliceMax: number;
   /** total_commands_processed at the last slice: clients active in between get shorter slices. */
   commandsSeen: number;
+  /** When the last slice ended (performance.now()): the gap is what the turn spent on clients. */
+  lastEnd: number;
 }
 
 /** Loading progress (INFO loading_* fields). */
@@ -58,8 +67,8 @@ function keysPerTick(delayUs: number): number {
 }
 
 /** parseRdb in slices of about LOAD_SLICE_MS between event-loop turns (clients get -LOADING meanwhile). */
-async function parseSliced(buf: Buffer): Promise<RdbContents> {
-  const parser = new RdbParser(buf);
+async function parseSliced(buf: Buffer, skipChecksum: boolean): Promise<RdbContents> {
+  const parser = new RdbParser(buf, { skipChecksum });
   let deadline = performance.now() + LOAD_SLICE_MS;
   while (!parser.step(256)) {
     if (performance.now() >= deadline) {
@@ -128,6 +137,11 @@ export class Persistence {
     return this.key;
   }
 
+  /** rdbcompression / rdbchecksum, read when a save starts. */
+  private writerOptions(): RdbWriterOptions {
+    return { compress: this.server.config.getBool('rdbcompression'), checksum: this.server.config.getBool('rdbchecksum') };
+  }
+
   private aux(): Record<string, string | number> {
     return {
       'redis-ver': VERSION,
@@ -143,10 +157,10 @@ export class Persistence {
   /** SAVE: writes the file now, blocking. Throws with the reason on failure (the old file stays). */
   public saveSync(): void {
     const server = this.server;
-    const snap = new Snapshot(server.dbs, librarySources(server));
+    const snap = new Snapshot(server.dbs, librarySources(server), { passes: 1 });
     const file = this.openFile();
     try {
-      const w = new RdbWriter((chunk) => file.write(chunk));
+      const w = new RdbWriter((chunk) => file.write(chunk), this.writerOptions());
       snap.step(w, this.aux(), Infinity, Infinity, () => 0);
       file.commitSync();
     } catch (e) {
@@ -189,7 +203,7 @@ export class Persistence {
     const bg: Background = {
       snap,
       file,
-      writer: new RdbWriter((chunk) => file.write(chunk)),
+      writer: new RdbWriter((chunk) => file.write(chunk), this.writerOptions()),
       dirtyAtStart: server.dirty,
       aux: this.aux(),
       timer: undefined,
@@ -198,6 +212,7 @@ export class Persistence {
       sliceMs: 0,
       sliceMax: 0,
       commandsSeen: -1,
+      lastEnd: 0,
     };
     this.bg = bg;
     this.bgsaveScheduled = false;
@@ -224,11 +239,13 @@ export class Persistence {
     let done: boolean;
     const t0 = performance.now();
     const commands = this.server.stats.totalCommands;
-    const sliceMs = commands !== bg.commandsSeen ? SLICE_MS_BUSY : SLICE_MS_IDLE;
+    const busy = commands !== bg.commandsSeen;
+    const sliceMs = busy ? Math.min(SLICE_MS_BUSY, Math.max(SLICE_MS_MIN, (t0 - bg.lastEnd) * SLICE_SHARE)) : SLICE_MS_IDLE;
     bg.commandsSeen = commands;
     try {
       done = bg.snap.step(bg.writer, bg.aux, keysPerTick(delayUs), t0 + sliceMs, () => performance.now());
-      const took = performance.now() - t0;
+      bg.lastEnd = performance.now();
+      const took = bg.lastEnd - t0;
       bg.slices++;
       bg.sliceMs += took;
       if (took > bg.sliceMax) bg.sliceMax = took;
@@ -237,8 +254,7 @@ export class Persistence {
       return;
     }
     if (!done) {
-      // while clients are busy the walk takes about half the time: the next slice waits as long as this one took
-      this.schedule(bg, delayUs > 0 ? Math.max(1, delayUs / 1000) : sliceMs === SLICE_MS_BUSY ? SLICE_MS_BUSY : 0);
+      this.schedule(bg, delayUs > 0 ? Math.max(1, delayUs / 1000) : 0);
       return;
     }
     bg.snap.detach();
@@ -357,7 +373,7 @@ export class Persistence {
       const size = fs.statSync(file).size;
       this.loadProgress = { startedAt: t0, totalBytes: size, totalKeys: 0, doneKeys: 0 };
       const buf = await this.readFile(file);
-      const contents = await parseSliced(buf);
+      const contents = await parseSliced(buf, !server.config.getBool('rdbchecksum'));
       this.checkDbs(contents);
       const total = [...contents.dbs.values()].reduce((a, e) => a + e.length, 0);
       this.loadProgress = { startedAt: t0, totalBytes: size, totalKeys: total, doneKeys: 0 };
@@ -455,7 +471,7 @@ export class Persistence {
   public reload(opts: { save: boolean; flush: boolean }): void {
     if (this.bg) this.abortBgsave('DEBUG RELOAD');
     if (opts.save) this.saveSync();
-    const contents = parseRdb(this.readFileSync(this.filePath));
+    const contents = parseRdb(this.readFileSync(this.filePath), { skipChecksum: !this.server.config.getBool('rdbchecksum') });
     this.checkDbs(contents);
     if (opts.flush) for (const db of this.server.dbs) db.clear();
     this.installSync(contents);
