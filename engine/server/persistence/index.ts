@@ -11,17 +11,20 @@ import { librarySources, restoreLibraries } from '../commands/scripting';
 import type { Db } from '../db';
 import { parseRdb, RdbContents, RdbEntry, RdbParser, RdbWriter, RdbWriterOptions } from '../rdb';
 import type { Server } from '../server';
+import { BackgroundFile } from './background-file';
 import { decryptFile, decryptFileSync, isEncrypted, readKeyFile } from './crypto';
 import { Snapshot } from './snapshot';
 import { SnapshotFile } from './snapshot-file';
 
 /**
  * BGSAVE slices run once per event-loop turn (setImmediate, right after the turn's I/O). While
- * clients send commands a slice takes as long as the turn spent on everything else, times
- * SLICE_SHARE (so the walk gets about half the thread and a reply waits at most about one turn
- * more), within [SLICE_MS_MIN, SLICE_MS_BUSY]; when they are quiet, SLICE_MS_IDLE.
+ * clients send commands a slice takes SLICE_SHARE times the CPU time the process spent on
+ * everything else since the last slice (CPU, not wall time: time the process waits for a core
+ * is nobody's), within [SLICE_MS_MIN, SLICE_MS_BUSY]: the walk gets a third of the thread under
+ * a saturating load, and a reply waits at most about half a turn more. When clients are quiet,
+ * SLICE_MS_IDLE.
  */
-const SLICE_SHARE = 1;
+const SLICE_SHARE = 0.5;
 const SLICE_MS_MIN = 0.1;
 const SLICE_MS_BUSY = 2;
 const SLICE_MS_IDLE = 10;
@@ -34,10 +37,13 @@ const RETRY_DELAY_MS = 5000;
 
 export const MISCONF = 'MISCONF Valkey is configured to save RDB snapshots, but it\'s currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Valkey logs for details about the RDB error.';
 
+/** Where a BGSAVE's bytes go: a writer thread (BackgroundFile), or async writes from this thread. */
+type BgFile = Pick<SnapshotFile, 'write' | 'queuedBytes' | 'drained' | 'commit' | 'abort' | 'bytes'>;
+
 /** A BGSAVE in progress. */
 interface Background {
   readonly snap: Snapshot;
-  readonly file: SnapshotFile;
+  readonly file: BgFile;
   readonly writer: RdbWriter;
   readonly dirtyAtStart: number;
   readonly aux: Record<string, string | number>;
@@ -49,8 +55,8 @@ interface Background {
   sliceMax: number;
   /** total_commands_processed at the last slice: clients active in between get shorter slices. */
   commandsSeen: number;
-  /** When the last slice ended (performance.now()): the gap is what the turn spent on clients. */
-  lastEnd: number;
+  /** Process CPU time (µs) when the last slice ended: what the turn spent on clients since. */
+  lastEndCpu: number;
 }
 
 /** Loading progress (INFO loading_* fields). */
@@ -59,6 +65,12 @@ export interface LoadProgress {
   readonly totalBytes: number;
   readonly totalKeys: number;
   doneKeys: number;
+}
+
+/** CPU time (user + system) of the process so far, µs. */
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
 }
 
 /** Under a per-key delay (rdb-key-save-delay, key-load-delay), keys handled per timer tick of max(1 ms, delay). */
@@ -188,22 +200,35 @@ export class Persistence {
     if (this.bg) return false;
     const server = this.server;
     this.lastBgsaveTry = Date.now();
-    let file: SnapshotFile;
+    let file: BgFile;
+    const opts = this.writerOptions();
+    // CRC, encryption and writes in a worker thread when the compiled worker is there
+    const threaded = BackgroundFile.available;
     try {
-      file = this.openFile();
+      if (threaded) {
+        const dir = path.resolve(this.server.config.get('dir'));
+        try {
+          file = new BackgroundFile(dir, this.server.config.get('dbfilename'), this.encryptionKey(), opts.checksum !== false);
+        } catch (e) {
+          throw new Error(`Failed opening the temp RDB file temp-${process.pid}.rdb (in server root dir ${dir}) for saving: ${(e as Error).message}`);
+        }
+      } else {
+        const f = this.openFile();
+        f.background = true;
+        file = f;
+      }
     } catch (e) {
       server.log.warning(`Can't save in background: ${(e as Error).message}`);
       this.lastBgsaveOk = false;
       this.updateWriteGuard();
       return true;
     }
-    file.background = true;
     const snap = new Snapshot(server.dbs, librarySources(server));
     snap.attach(server);
     const bg: Background = {
       snap,
       file,
-      writer: new RdbWriter((chunk) => file.write(chunk), this.writerOptions()),
+      writer: new RdbWriter((chunk) => file.write(chunk), { ...opts, trailer: !threaded }),
       dirtyAtStart: server.dirty,
       aux: this.aux(),
       timer: undefined,
@@ -212,7 +237,7 @@ export class Persistence {
       sliceMs: 0,
       sliceMax: 0,
       commandsSeen: -1,
-      lastEnd: 0,
+      lastEndCpu: 0,
     };
     this.bg = bg;
     this.bgsaveScheduled = false;
@@ -240,12 +265,12 @@ export class Persistence {
     const t0 = performance.now();
     const commands = this.server.stats.totalCommands;
     const busy = commands !== bg.commandsSeen;
-    const sliceMs = busy ? Math.min(SLICE_MS_BUSY, Math.max(SLICE_MS_MIN, (t0 - bg.lastEnd) * SLICE_SHARE)) : SLICE_MS_IDLE;
+    const sliceMs = busy ? Math.min(SLICE_MS_BUSY, Math.max(SLICE_MS_MIN, ((cpuMicros() - bg.lastEndCpu) / 1000) * SLICE_SHARE)) : SLICE_MS_IDLE;
     bg.commandsSeen = commands;
     try {
       done = bg.snap.step(bg.writer, bg.aux, keysPerTick(delayUs), t0 + sliceMs, () => performance.now());
-      bg.lastEnd = performance.now();
-      const took = bg.lastEnd - t0;
+      const took = performance.now() - t0;
+      bg.lastEndCpu = cpuMicros();
       bg.slices++;
       bg.sliceMs += took;
       if (took > bg.sliceMax) bg.sliceMax = took;

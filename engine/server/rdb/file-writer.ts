@@ -31,17 +31,24 @@ const NO_CHECKSUM = Buffer.alloc(8);
 export interface RdbWriterOptions {
   compress?: boolean;
   checksum?: boolean;
+  /**
+   * false: `end()` stops after the EOF opcode and the checksum field is left to the sink's owner
+   * (a BGSAVE's writer thread computes the CRC off the main thread). Default true.
+   */
+  trailer?: boolean;
 }
 
 export class RdbWriter {
   private readonly w = new ByteWriter(CHUNK * 2);
   private readonly crc: Crc64 | undefined;
   private readonly compress: boolean;
+  private readonly trailer: boolean;
   private written = 0;
 
   constructor(private readonly sink: (chunk: Buffer) => void, opts: RdbWriterOptions = {}) {
     this.compress = opts.compress !== false;
-    this.crc = opts.checksum === false ? undefined : new Crc64();
+    this.trailer = opts.trailer !== false;
+    this.crc = opts.checksum === false || !this.trailer ? undefined : new Crc64();
     this.w.compress = this.compress;
   }
 
@@ -123,7 +130,9 @@ export class RdbWriter {
   /** EOF and the checksum; flushes everything. */
   public end(): void {
     this.w.u8(C.OP_EOF);
-    if (this.crc) {
+    if (!this.trailer) {
+      // the sink's owner appends the checksum field
+    } else if (this.crc) {
       this.crc.update(this.w.buf, 0, this.w.length);
       this.w.raw(this.crc.digest());
     } else {
