@@ -23,6 +23,7 @@ interface Node {
   port: number;
   pid: number;
   child: ChildProcess;
+  output: () => string;
 }
 
 function freePort(): Promise<number> {
@@ -47,7 +48,7 @@ async function start(name: string, cmd: string, args: string[], port: number): P
     child.stderr!.on('data', on);
     child.once('exit', (code) => reject(new Error(`${name} exited (${code}): ${out}`)));
   });
-  return { name, port, pid: child.pid!, child };
+  return { name, port, pid: child.pid!, child, output: () => out };
 }
 
 async function stop(n: Node): Promise<void> {
@@ -179,6 +180,8 @@ async function run(n: Node): Promise<Record<string, string | number>> {
   clients.forEach((c) => c.close());
   ctl.close();
   const all = clients.flatMap((c) => c.samples);
+  const savedLine = /DB saved on disk.*/.exec(n.output());
+  if (savedLine) process.stdout.write(`${n.name}: ${savedLine[0]}\n`);
   const base = stats(all, baseFrom, baseTo);
   const snap = stats(all, snapFrom, snapTo);
   const ms = (us: number) => (us / 1000).toFixed(2);

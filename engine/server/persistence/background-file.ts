@@ -39,7 +39,11 @@ export class BackgroundFile {
     this.tempPath = path.resolve(dir, tempName);
     const fd = fs.openSync(this.tempPath, 'w', 0o600);
     try {
-      this.worker = new Worker(WORKER, { workerData: { fd, key: key ? new Uint8Array(key) : undefined, checksum } });
+      // it holds a few chunks at a time: a small heap keeps its memory small
+      this.worker = new Worker(WORKER, {
+        workerData: { fd, key: key ? new Uint8Array(key) : undefined, checksum },
+        resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
+      });
     } catch (e) {
       fs.closeSync(fd);
       fs.unlinkSync(this.tempPath);

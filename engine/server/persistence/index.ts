@@ -18,18 +18,18 @@ import { SnapshotFile } from './snapshot-file';
 
 /**
  * BGSAVE slices run once per event-loop turn (setImmediate, right after the turn's I/O). While
- * clients send commands a slice takes SLICE_SHARE times the CPU time the process spent on
- * everything else since the last slice (CPU, not wall time: time the process waits for a core
- * is nobody's), within [SLICE_MS_MIN, SLICE_MS_BUSY]: the walk gets a third of the thread under
- * a saturating load, and a reply waits at most about half a turn more. When clients are quiet,
- * SLICE_MS_IDLE.
+ * clients send commands a slice takes SLICE_SHARE times the time the thread spent on everything
+ * else since the last slice, within [SLICE_MS_MIN, SLICE_MS_BUSY]: the walk gets a third of the
+ * thread under a saturating load, and a reply waits at most about half a turn more. When clients
+ * are quiet, SLICE_MS_IDLE. (Wall time: process CPU time would count the writer thread too.)
  */
 const SLICE_SHARE = 0.5;
 const SLICE_MS_MIN = 0.1;
 const SLICE_MS_BUSY = 2;
 const SLICE_MS_IDLE = 10;
-/** BGSAVE bytes queued for the disk before the walk waits for them. */
-const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+const IDLE_AFTER_MS = 50;
+/** BGSAVE bytes queued for the disk (or the writer thread) before the walk waits for them. */
+const MAX_QUEUED_BYTES = 2 * 1024 * 1024;
 /** Longest a loading slice keeps the event loop, ms. */
 const LOAD_SLICE_MS = 5;
 /** After a failed BGSAVE the schedule waits this long before trying again (Valkey's CONFIG_BGSAVE_RETRY_DELAY). */
@@ -55,8 +55,10 @@ interface Background {
   sliceMax: number;
   /** total_commands_processed at the last slice: clients active in between get shorter slices. */
   commandsSeen: number;
-  /** Process CPU time (µs) when the last slice ended: what the turn spent on clients since. */
-  lastEndCpu: number;
+  /** When the last slice ended (performance.now()): the time since is what the turn spent on clients. */
+  lastEnd: number;
+  /** When a slice last saw commands processed since the one before. */
+  activeAt: number;
 }
 
 /** Loading progress (INFO loading_* fields). */
@@ -65,12 +67,6 @@ export interface LoadProgress {
   readonly totalBytes: number;
   readonly totalKeys: number;
   doneKeys: number;
-}
-
-/** CPU time (user + system) of the process so far, µs. */
-function cpuMicros(): number {
-  const u = process.cpuUsage();
-  return u.user + u.system;
 }
 
 /** Under a per-key delay (rdb-key-save-delay, key-load-delay), keys handled per timer tick of max(1 ms, delay). */
@@ -237,7 +233,8 @@ export class Persistence {
       sliceMs: 0,
       sliceMax: 0,
       commandsSeen: -1,
-      lastEndCpu: 0,
+      lastEnd: 0,
+      activeAt: -Infinity,
     };
     this.bg = bg;
     this.bgsaveScheduled = false;
@@ -264,13 +261,16 @@ export class Persistence {
     let done: boolean;
     const t0 = performance.now();
     const commands = this.server.stats.totalCommands;
-    const busy = commands !== bg.commandsSeen;
-    const sliceMs = busy ? Math.min(SLICE_MS_BUSY, Math.max(SLICE_MS_MIN, ((cpuMicros() - bg.lastEndCpu) / 1000) * SLICE_SHARE)) : SLICE_MS_IDLE;
+    // clients count as quiet only after IDLE_AFTER_MS without a command: a loaded machine delays
+    // their next request past a turn or two, and a long slice then would hold all of them
+    if (commands !== bg.commandsSeen) bg.activeAt = t0;
+    const busy = t0 - bg.activeAt < IDLE_AFTER_MS;
+    const sliceMs = busy ? Math.min(SLICE_MS_BUSY, Math.max(SLICE_MS_MIN, (t0 - bg.lastEnd) * SLICE_SHARE)) : SLICE_MS_IDLE;
     bg.commandsSeen = commands;
     try {
       done = bg.snap.step(bg.writer, bg.aux, keysPerTick(delayUs), t0 + sliceMs, () => performance.now());
-      const took = performance.now() - t0;
-      bg.lastEndCpu = cpuMicros();
+      bg.lastEnd = performance.now();
+      const took = bg.lastEnd - t0;
       bg.slices++;
       bg.sliceMs += took;
       if (took > bg.sliceMax) bg.sliceMax = took;

@@ -63,7 +63,7 @@ interface DbState {
   /** Keys touched since T0, per pass, from the running pass on (earlier passes need no record). */
   readonly touched: Array<Map<string, Mark>>;
   /** The running pass's walk over the live map, then over its pending copies. */
-  iter: Iterator<string> | undefined;
+  iter: IterableIterator<string> | undefined;
   /** Keys the running pass wrote from their live value, in walk order. */
   written: string[];
   phase: 'walk' | 'resolve' | 'copies' | 'done';
@@ -218,18 +218,9 @@ export class Snapshot implements CowHooks {
           const expires = st.expires;
           const written = st.written;
           const single = st.passes === 1;
-          for (;;) {
-            const r = iter.next();
-            if (r.done) {
-              st.iter = undefined;
-              st.phase = 'resolve';
-              st.resolveAt = 0;
-              st.pending = new Set();
-              for (const [k, t] of touched) if (t !== NEW && t !== DONE) st.pending.add(k);
-              if (written.length > this.writtenPeak) this.writtenPeak = written.length;
-              break;
-            }
-            const key = r.value;
+          // for-of resumes the live iterator where the last slice left it (Map iterators have no
+          // return(), so leaving the loop does not close them), and allocates no result objects
+          for (const key of iter) {
             if (!single && passOf(st, key) !== st.pass) {
               // keys of other passes cost a hash each: check the deadline now and then
               if ((++seen & 1023) === 0 && now() >= deadline) return false;
@@ -241,6 +232,12 @@ export class Snapshot implements CowHooks {
             this.keysProcessed++;
             if (budget()) return false;
           }
+          st.iter = undefined;
+          st.phase = 'resolve';
+          st.resolveAt = 0;
+          st.pending = new Set();
+          for (const [k, t] of touched) if (t !== NEW && t !== DONE) st.pending.add(k);
+          if (written.length > this.writtenPeak) this.writtenPeak = written.length;
         }
         if (st.phase === 'resolve') {
           const pending = st.pending!;
@@ -259,10 +256,7 @@ export class Snapshot implements CowHooks {
           st.iter = pending.values();
         }
         if (st.phase === 'copies') {
-          for (;;) {
-            const r = st.iter!.next();
-            if (r.done) break;
-            const key = r.value;
+          for (const key of st.iter!) {
             const t = touched.get(key) as Saved;
             w.put(key, valueOf(t.value), t.expireAt);
             this.cowBytes -= savedBytes(key, t);
