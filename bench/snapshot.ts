@@ -13,7 +13,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { RespClient } from '../test/engine/resp-client';
 
-const CLI = path.join(__dirname, '..', 'lib', 'engine', 'cli.js');
+// SNAP_CLI: another build's cli.js (e.g. main's, to compare before/after in the same conditions)
+const CLI = process.env.SNAP_CLI ?? path.join(__dirname, '..', 'lib', 'engine', 'cli.js');
 const KEYS = Number(process.env.SNAP_KEYS ?? 1000000);
 const CONNECTIONS = Number(process.env.SNAP_CONNECTIONS ?? 8);
 const BASELINE_MS = Number(process.env.SNAP_BASELINE_MS ?? 4000);

@@ -17,14 +17,15 @@ import { Snapshot } from './snapshot';
 import { SnapshotFile } from './snapshot-file';
 
 /**
- * BGSAVE slices run once per event-loop turn (setImmediate, right after the turn's I/O). While
- * clients send commands a slice takes SLICE_SHARE times the time the thread spent on everything
- * else since the last slice, within [SLICE_MS_MIN, SLICE_MS_BUSY]: the walk gets a third of the
- * thread under a saturating load, and a reply waits at most about half a turn more. When clients
- * are quiet, SLICE_MS_IDLE. (Wall time: process CPU time would count the writer thread too.)
+ * While clients send commands, a BGSAVE slice takes SLICE_SHARE times the time since the last one
+ * (what the thread spent on clients, or waiting for them), within [SLICE_MS_MIN, SLICE_MS_BUSY],
+ * and the next one is a timer away: in between the loop serves requests as they come and sleeps
+ * when there are none, rather than spinning, which on shared cores would have the OS treat the
+ * node as CPU-bound and preempt it for long stretches (and starve clients running beside it).
+ * When clients are quiet (no command for IDLE_AFTER_MS), SLICE_MS_IDLE slices back to back.
  */
 const SLICE_SHARE = 0.5;
-const SLICE_MS_MIN = 0.1;
+const SLICE_MS_MIN = 0.25;
 const SLICE_MS_BUSY = 2;
 const SLICE_MS_IDLE = 10;
 const IDLE_AFTER_MS = 50;
@@ -279,7 +280,7 @@ export class Persistence {
       return;
     }
     if (!done) {
-      this.schedule(bg, delayUs > 0 ? Math.max(1, delayUs / 1000) : 0);
+      this.schedule(bg, delayUs > 0 ? Math.max(1, delayUs / 1000) : busy ? 1 : 0);
       return;
     }
     bg.snap.detach();
