@@ -27,7 +27,7 @@
  * MAX_PASSES * KEYS_PER_PASS keys in a database, a 1/MAX_PASSES share of it above. The price is
  * main-thread CPU: each pass iterates the whole database and hashes every key (some 60 ns a key
  * on the test machine, against some 700 ns to serialize one): a million keys take 2 passes,
- * about +15% on the walk; 1.5M keys or more take 4, about +30%, and hold 2 bytes a key.
+ * about +15% on the walk; from 1.6M keys on they take 4, about +30%, and hold 2 bytes a key.
  */
 import type { CommandSpec } from '../commands/command';
 import type { CowHooks, Db, Value } from '../db';
