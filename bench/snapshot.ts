@@ -13,7 +13,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { RespClient } from '../test/engine/resp-client';
 
-const CLI = path.join(__dirname, '..', 'lib', 'engine', 'cli.js');
+// SNAP_CLI: another build's cli.js (e.g. main's, to compare before/after in the same conditions)
+const CLI = process.env.SNAP_CLI ?? path.join(__dirname, '..', 'lib', 'engine', 'cli.js');
 const KEYS = Number(process.env.SNAP_KEYS ?? 1000000);
 const CONNECTIONS = Number(process.env.SNAP_CONNECTIONS ?? 8);
 const BASELINE_MS = Number(process.env.SNAP_BASELINE_MS ?? 4000);
@@ -23,6 +24,7 @@ interface Node {
   port: number;
   pid: number;
   child: ChildProcess;
+  output: () => string;
 }
 
 function freePort(): Promise<number> {
@@ -47,13 +49,21 @@ async function start(name: string, cmd: string, args: string[], port: number): P
     child.stderr!.on('data', on);
     child.once('exit', (code) => reject(new Error(`${name} exited (${code}): ${out}`)));
   });
-  return { name, port, pid: child.pid!, child };
+  return { name, port, pid: child.pid!, child, output: () => out };
 }
 
 async function stop(n: Node): Promise<void> {
   const exited = new Promise<void>((r) => n.child.once('exit', () => r()));
   process.kill(n.pid, 'SIGKILL');
   await exited;
+}
+
+/** CPU time (user + system) the process and its reaped children (redis' BGSAVE fork) have used so far, ms. */
+function cpuMsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime, stime, cutime, cstime in clock ticks (USER_HZ 100)
+  return ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / 100;
 }
 
 function rssOf(pid: number): number {
@@ -149,11 +159,14 @@ async function run(n: Node): Promise<Record<string, string | number>> {
   clients.forEach((c) => c.begin());
   await sleep(1000); // warm-up
   const baseFrom = performance.now();
+  const cpuBase0 = cpuMsOf(n.pid);
   await sleep(BASELINE_MS);
   const baseTo = performance.now();
+  const cpuBase1 = cpuMsOf(n.pid);
   const rssBefore = rssOf(n.pid);
   let rssPeak = rssBefore;
   const snapFrom = performance.now();
+  const cpuSnap0 = cpuMsOf(n.pid);
   const reply = await ctl.call('BGSAVE');
   if (typeof reply !== 'object' || reply === null || !('simple' in reply)) throw new Error(`BGSAVE: ${JSON.stringify(reply)}`);
   let last: Record<string, string>;
@@ -164,20 +177,30 @@ async function run(n: Node): Promise<Record<string, string | number>> {
     await sleep(20);
   }
   const snapTo = performance.now();
+  const cpuSnap1 = cpuMsOf(n.pid);
   clients.forEach((c) => c.close());
   ctl.close();
   const all = clients.flatMap((c) => c.samples);
+  const savedLine = /DB saved on disk.*/.exec(n.output());
+  if (savedLine) process.stdout.write(`${n.name}: ${savedLine[0]}\n`);
   const base = stats(all, baseFrom, baseTo);
   const snap = stats(all, snapFrom, snapTo);
   const ms = (us: number) => (us / 1000).toFixed(2);
+  // server CPU per client request: less noisy than throughput when other work shares the cores
+  // (during BGSAVE it includes the snapshot's own work)
+  const usPerReq = (cpuMs: number, reqs: number) => ((cpuMs * 1000) / Math.max(1, reqs)).toFixed(1);
+  const load = os.loadavg()[0].toFixed(2);
   return {
     'server': n.name,
     'populate 1M keys (s)': (populateMs / 1000).toFixed(1),
     'no snapshot: ops/s': base.opsPerSec,
     'no snapshot: p50 / p99 / max (ms)': `${ms(base.p50)} / ${ms(base.p99)} / ${ms(base.max)}`,
+    'no snapshot: server CPU µs/request': usPerReq(cpuBase1 - cpuBase0, base.n),
     'during BGSAVE: ops/s': snap.opsPerSec,
     'during BGSAVE: p50 / p99 / max (ms)': `${ms(snap.p50)} / ${ms(snap.p99)} / ${ms(snap.max)}`,
+    'during BGSAVE: server CPU s (all)': ((cpuSnap1 - cpuSnap0) / 1000).toFixed(2),
     'snapshot time (s)': ((snapTo - snapFrom) / 1000).toFixed(2),
+    'load average (1 min) at end': load,
     'status': last.rdb_last_bgsave_status,
     'server RSS before (MB)': (rssBefore / 1048576).toFixed(0),
     'peak RSS growth during snapshot (MB)': ((rssPeak - rssBefore) / 1048576).toFixed(1),

@@ -9,17 +9,28 @@ import { performance } from 'perf_hooks';
 import { VERSION } from '../commands/connection';
 import { librarySources, restoreLibraries } from '../commands/scripting';
 import type { Db } from '../db';
-import { parseRdb, RdbContents, RdbEntry, RdbParser, RdbWriter } from '../rdb';
+import { parseRdb, RdbContents, RdbEntry, RdbParser, RdbWriter, RdbWriterOptions } from '../rdb';
 import type { Server } from '../server';
+import { BackgroundFile } from './background-file';
 import { decryptFile, decryptFileSync, isEncrypted, readKeyFile } from './crypto';
 import { Snapshot } from './snapshot';
 import { SnapshotFile } from './snapshot-file';
 
-/** Longest a BGSAVE slice keeps the event loop, ms: short while clients send commands, longer when they are quiet. */
-const SLICE_MS_BUSY = 1;
+/**
+ * While clients send commands, a BGSAVE slice takes SLICE_SHARE times the time since the last one
+ * (what the thread spent on clients, or waiting for them), within [SLICE_MS_MIN, SLICE_MS_BUSY],
+ * and the next one is a timer away: in between the loop serves requests as they come and sleeps
+ * when there are none, rather than spinning, which on shared cores would have the OS treat the
+ * node as CPU-bound and preempt it for long stretches (and starve clients running beside it).
+ * When clients are quiet (no command for IDLE_AFTER_MS), SLICE_MS_IDLE slices back to back.
+ */
+const SLICE_SHARE = 0.5;
+const SLICE_MS_MIN = 0.25;
+const SLICE_MS_BUSY = 2;
 const SLICE_MS_IDLE = 10;
-/** BGSAVE bytes queued for the disk before the walk waits for them. */
-const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+const IDLE_AFTER_MS = 50;
+/** BGSAVE bytes queued for the disk (or the writer thread) before the walk waits for them. */
+const MAX_QUEUED_BYTES = 2 * 1024 * 1024;
 /** Longest a loading slice keeps the event loop, ms. */
 const LOAD_SLICE_MS = 5;
 /** After a failed BGSAVE the schedule waits this long before trying again (Valkey's CONFIG_BGSAVE_RETRY_DELAY). */
@@ -27,10 +38,13 @@ const RETRY_DELAY_MS = 5000;
 
 export const MISCONF = 'MISCONF Valkey is configured to save RDB snapshots, but it\'s currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Valkey logs for details about the RDB error.';
 
+/** Where a BGSAVE's bytes go: a writer thread (BackgroundFile), or async writes from this thread. */
+type BgFile = Pick<SnapshotFile, 'write' | 'queuedBytes' | 'drained' | 'commit' | 'abort' | 'bytes'>;
+
 /** A BGSAVE in progress. */
 interface Background {
   readonly snap: Snapshot;
-  readonly file: SnapshotFile;
+  readonly file: BgFile;
   readonly writer: RdbWriter;
   readonly dirtyAtStart: number;
   readonly aux: Record<string, string | number>;
@@ -42,6 +56,10 @@ interface Background {
   sliceMax: number;
   /** total_commands_processed at the last slice: clients active in between get shorter slices. */
   commandsSeen: number;
+  /** When the last slice ended (performance.now()): the time since is what the turn spent on clients. */
+  lastEnd: number;
+  /** When a slice last saw commands processed since the one before. */
+  activeAt: number;
 }
 
 /** Loading progress (INFO loading_* fields). */
@@ -58,8 +76,8 @@ function keysPerTick(delayUs: number): number {
 }
 
 /** parseRdb in slices of about LOAD_SLICE_MS between event-loop turns (clients get -LOADING meanwhile). */
-async function parseSliced(buf: Buffer): Promise<RdbContents> {
-  const parser = new RdbParser(buf);
+async function parseSliced(buf: Buffer, skipChecksum: boolean): Promise<RdbContents> {
+  const parser = new RdbParser(buf, { skipChecksum });
   let deadline = performance.now() + LOAD_SLICE_MS;
   while (!parser.step(256)) {
     if (performance.now() >= deadline) {
@@ -128,6 +146,11 @@ export class Persistence {
     return this.key;
   }
 
+  /** rdbcompression / rdbchecksum, read when a save starts. */
+  private writerOptions(): RdbWriterOptions {
+    return { compress: this.server.config.getBool('rdbcompression'), checksum: this.server.config.getBool('rdbchecksum') };
+  }
+
   private aux(): Record<string, string | number> {
     return {
       'redis-ver': VERSION,
@@ -143,10 +166,10 @@ export class Persistence {
   /** SAVE: writes the file now, blocking. Throws with the reason on failure (the old file stays). */
   public saveSync(): void {
     const server = this.server;
-    const snap = new Snapshot(server.dbs, librarySources(server));
+    const snap = new Snapshot(server.dbs, librarySources(server), { passes: 1 });
     const file = this.openFile();
     try {
-      const w = new RdbWriter((chunk) => file.write(chunk));
+      const w = new RdbWriter((chunk) => file.write(chunk), this.writerOptions());
       snap.step(w, this.aux(), Infinity, Infinity, () => 0);
       file.commitSync();
     } catch (e) {
@@ -174,22 +197,35 @@ export class Persistence {
     if (this.bg) return false;
     const server = this.server;
     this.lastBgsaveTry = Date.now();
-    let file: SnapshotFile;
+    let file: BgFile;
+    const opts = this.writerOptions();
+    // CRC, encryption and writes in a worker thread when the compiled worker is there
+    const threaded = BackgroundFile.available;
     try {
-      file = this.openFile();
+      if (threaded) {
+        const dir = path.resolve(this.server.config.get('dir'));
+        try {
+          file = new BackgroundFile(dir, this.server.config.get('dbfilename'), this.encryptionKey(), opts.checksum !== false);
+        } catch (e) {
+          throw new Error(`Failed opening the temp RDB file temp-${process.pid}.rdb (in server root dir ${dir}) for saving: ${(e as Error).message}`);
+        }
+      } else {
+        const f = this.openFile();
+        f.background = true;
+        file = f;
+      }
     } catch (e) {
       server.log.warning(`Can't save in background: ${(e as Error).message}`);
       this.lastBgsaveOk = false;
       this.updateWriteGuard();
       return true;
     }
-    file.background = true;
     const snap = new Snapshot(server.dbs, librarySources(server));
     snap.attach(server);
     const bg: Background = {
       snap,
       file,
-      writer: new RdbWriter((chunk) => file.write(chunk)),
+      writer: new RdbWriter((chunk) => file.write(chunk), { ...opts, trailer: !threaded }),
       dirtyAtStart: server.dirty,
       aux: this.aux(),
       timer: undefined,
@@ -198,6 +234,8 @@ export class Persistence {
       sliceMs: 0,
       sliceMax: 0,
       commandsSeen: -1,
+      lastEnd: 0,
+      activeAt: -Infinity,
     };
     this.bg = bg;
     this.bgsaveScheduled = false;
@@ -224,11 +262,16 @@ export class Persistence {
     let done: boolean;
     const t0 = performance.now();
     const commands = this.server.stats.totalCommands;
-    const sliceMs = commands !== bg.commandsSeen ? SLICE_MS_BUSY : SLICE_MS_IDLE;
+    // clients count as quiet only after IDLE_AFTER_MS without a command: a loaded machine delays
+    // their next request past a turn or two, and a long slice then would hold all of them
+    if (commands !== bg.commandsSeen) bg.activeAt = t0;
+    const busy = t0 - bg.activeAt < IDLE_AFTER_MS;
+    const sliceMs = busy ? Math.min(SLICE_MS_BUSY, Math.max(SLICE_MS_MIN, (t0 - bg.lastEnd) * SLICE_SHARE)) : SLICE_MS_IDLE;
     bg.commandsSeen = commands;
     try {
       done = bg.snap.step(bg.writer, bg.aux, keysPerTick(delayUs), t0 + sliceMs, () => performance.now());
-      const took = performance.now() - t0;
+      bg.lastEnd = performance.now();
+      const took = bg.lastEnd - t0;
       bg.slices++;
       bg.sliceMs += took;
       if (took > bg.sliceMax) bg.sliceMax = took;
@@ -237,8 +280,7 @@ export class Persistence {
       return;
     }
     if (!done) {
-      // while clients are busy the walk takes about half the time: the next slice waits as long as this one took
-      this.schedule(bg, delayUs > 0 ? Math.max(1, delayUs / 1000) : sliceMs === SLICE_MS_BUSY ? SLICE_MS_BUSY : 0);
+      this.schedule(bg, delayUs > 0 ? Math.max(1, delayUs / 1000) : busy ? 1 : 0);
       return;
     }
     bg.snap.detach();
@@ -357,7 +399,7 @@ export class Persistence {
       const size = fs.statSync(file).size;
       this.loadProgress = { startedAt: t0, totalBytes: size, totalKeys: 0, doneKeys: 0 };
       const buf = await this.readFile(file);
-      const contents = await parseSliced(buf);
+      const contents = await parseSliced(buf, !server.config.getBool('rdbchecksum'));
       this.checkDbs(contents);
       const total = [...contents.dbs.values()].reduce((a, e) => a + e.length, 0);
       this.loadProgress = { startedAt: t0, totalBytes: size, totalKeys: total, doneKeys: 0 };
@@ -455,7 +497,7 @@ export class Persistence {
   public reload(opts: { save: boolean; flush: boolean }): void {
     if (this.bg) this.abortBgsave('DEBUG RELOAD');
     if (opts.save) this.saveSync();
-    const contents = parseRdb(this.readFileSync(this.filePath));
+    const contents = parseRdb(this.readFileSync(this.filePath), { skipChecksum: !this.server.config.getBool('rdbchecksum') });
     this.checkDbs(contents);
     if (opts.flush) for (const db of this.server.dbs) db.clear();
     this.installSync(contents);

@@ -142,7 +142,7 @@ function syncDirSync(dir: string): void {
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   const fh = await fs.promises.open(dir, 'r');
   try {
     await fh.sync();

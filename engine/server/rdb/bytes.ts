@@ -15,6 +15,8 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 export class ByteWriter {
   public buf: Buffer;
   public length = 0;
+  /** Whether `string` and `blob` try LZF by default (rdbcompression). */
+  public compress = true;
 
   constructor(initial = 256) {
     this.buf = Buffer.allocUnsafe(initial);
@@ -54,9 +56,17 @@ export class ByteWriter {
 
   /** Latin1 chars as bytes. */
   public latin1(s: string): void {
-    this.room(s.length);
-    this.buf.latin1Write(s, this.length);
-    this.length += s.length;
+    const n = s.length;
+    this.room(n);
+    if (n <= 32) {
+      // short strings (most keys and values): a loop is cheaper than the native call
+      const buf = this.buf;
+      let at = this.length;
+      for (let i = 0; i < n; i++) buf[at++] = s.charCodeAt(i);
+    } else {
+      this.buf.latin1Write(s, this.length);
+    }
+    this.length += n;
   }
 
   public u32le(v: number): void {
@@ -68,7 +78,13 @@ export class ByteWriter {
   /** A signed 64-bit little-endian integer (millisecond times). */
   public i64le(v: number | bigint): void {
     this.room(8);
-    this.buf.writeBigInt64LE(BigInt(v), this.length);
+    if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER) {
+      // millisecond times: two 32-bit halves, no BigInt per call
+      this.buf.writeUInt32LE(v % TWO32, this.length);
+      this.buf.writeUInt32LE(Math.floor(v / TWO32), this.length + 4);
+    } else {
+      this.buf.writeBigInt64LE(BigInt(v), this.length);
+    }
     this.length += 8;
   }
 
@@ -111,7 +127,7 @@ export class ByteWriter {
    * An RDB string as Redis saves it: small integers int-encoded, strings over 20 bytes
    * LZF-compressed when that saves at least 4 bytes, else raw.
    */
-  public string(s: string, compress = true): void {
+  public string(s: string, compress = this.compress): void {
     const n = s.length;
     if (n <= 11 && n > 0 && isInt64String(s)) {
       const v = Number(s);
@@ -151,7 +167,7 @@ export class ByteWriter {
   }
 
   /** A string of raw bytes (listpacks, ziplists), compressed like any string. */
-  public blob(b: Buffer, compress = true): void {
+  public blob(b: Buffer, compress = this.compress): void {
     const n = b.length;
     if (compress && n > 20) {
       const packed = lzfCompress(b, n - 4);

@@ -178,7 +178,7 @@ export class RdbParser {
     const at = r.pos;
     if (r.remaining < 8) r.fail('unexpected end of file: checksum missing', at);
     const stored = this.file.readBigUInt64LE(at);
-    if (stored === 0n) return; // saved with rdbchecksum no
+    if (stored === 0n || this.opts?.skipChecksum) return; // saved / loaded with rdbchecksum no
     const actual = crc64(this.file, 0, at);
     if (actual !== stored) throw new RdbError(`checksum mismatch: file says ${stored.toString(16)}, data gives ${actual.toString(16)}`, at);
   }

@@ -18,6 +18,8 @@ export interface RdbEntry {
 
 /** Bytes buffered before they are handed to the sink. */
 const CHUNK = 64 * 1024;
+/** The checksum field of a file saved with rdbchecksum no: loaders skip the check. */
+const NO_CHECKSUM = Buffer.alloc(8);
 
 /**
  * Writes an RDB file incrementally: header, functions, then per database SELECTDB/RESIZEDB and
@@ -25,12 +27,30 @@ const CHUNK = 64 * 1024;
  * 64 KiB (and the rest on `flush()` / `end()`), so a snapshot can be written in slices between
  * event-loop turns without holding the file in memory.
  */
+/** rdbcompression / rdbchecksum: off, strings are written raw and the checksum field is 0 (as Valkey does). */
+export interface RdbWriterOptions {
+  compress?: boolean;
+  checksum?: boolean;
+  /**
+   * false: `end()` stops after the EOF opcode and the checksum field is left to the sink's owner
+   * (a BGSAVE's writer thread computes the CRC off the main thread). Default true.
+   */
+  trailer?: boolean;
+}
+
 export class RdbWriter {
   private readonly w = new ByteWriter(CHUNK * 2);
-  private readonly crc = new Crc64();
+  private readonly crc: Crc64 | undefined;
+  private readonly compress: boolean;
+  private readonly trailer: boolean;
   private written = 0;
 
-  constructor(private readonly sink: (chunk: Buffer) => void) {}
+  constructor(private readonly sink: (chunk: Buffer) => void, opts: RdbWriterOptions = {}) {
+    this.compress = opts.compress !== false;
+    this.trailer = opts.trailer !== false;
+    this.crc = opts.checksum === false || !this.trailer ? undefined : new Crc64();
+    this.w.compress = this.compress;
+  }
 
   /** Bytes handed to the sink plus those buffered. */
   public get size(): number {
@@ -88,17 +108,42 @@ export class RdbWriter {
     this.maybeFlush();
   }
 
+  /** One key without idle time or frequency (the snapshot walk: no object per key). */
+  public put(key: string, value: Value, expireAt: number | undefined): void {
+    const w = this.w;
+    if (expireAt !== undefined) {
+      w.u8(C.OP_EXPIRETIME_MS);
+      w.i64le(Math.trunc(expireAt));
+    }
+    if (typeof value === 'string') {
+      w.u8(C.T_STRING);
+      w.string(key);
+      w.string(value);
+    } else {
+      w.u8(rdbTypeOf(value));
+      w.string(key);
+      writePayload(w, value);
+    }
+    if (w.length >= CHUNK) this.flush();
+  }
+
   /** EOF and the checksum; flushes everything. */
   public end(): void {
     this.w.u8(C.OP_EOF);
-    this.crc.update(this.w.buf, 0, this.w.length);
-    this.w.raw(this.crc.digest());
+    if (!this.trailer) {
+      // the sink's owner appends the checksum field
+    } else if (this.crc) {
+      this.crc.update(this.w.buf, 0, this.w.length);
+      this.w.raw(this.crc.digest());
+    } else {
+      this.w.raw(NO_CHECKSUM);
+    }
     this.emit();
   }
 
   /** Hands whatever is buffered to the sink now. */
   public flush(): void {
-    this.crc.update(this.w.buf, 0, this.w.length);
+    this.crc?.update(this.w.buf, 0, this.w.length);
     this.emit();
   }
 

@@ -9,7 +9,7 @@ export { encodeValue } from './value-writer';
 export { readValue } from './value-reader';
 export type { ReadOptions } from './value-reader';
 export { RdbWriter } from './file-writer';
-export type { RdbEntry } from './file-writer';
+export type { RdbEntry, RdbWriterOptions } from './file-writer';
 export { parseRdb, RdbParser } from './file-reader';
 export type { RdbContents } from './file-reader';
 export { crc64, Crc64 } from './crc64';

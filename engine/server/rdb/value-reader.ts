@@ -16,6 +16,8 @@ import { ZSet, ZsetLimits } from '../types/zset';
 export interface ReadOptions {
   /** zset-max-listpack-entries / -value (default 128 / 64). */
   zset?: ZsetLimits;
+  /** rdbchecksum no: the file's checksum is not verified (it is still read). */
+  skipChecksum?: boolean;
 }
 
 const DEFAULT_ZSET: ZsetLimits = { entries: 128, value: 64 };
