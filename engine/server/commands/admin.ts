@@ -354,7 +354,11 @@ const configSubcommands: CommandSpec[] = [
   }),
   command('config|resetstat', 2, 'admin noscript loading stale', [0, 0, 0], 'connection', (c) => {
     const st = c.server.stats;
-    st.commands.clear();
+    // Reset in place: RESETSTAT's own call is counted afterwards into its (kept) entry, as in Valkey.
+    for (const v of st.commands.values()) {
+      v.calls = v.usec = v.rejectedCalls = v.failedCalls = 0;
+      v.hist = undefined;
+    }
     st.errors.clear();
     st.keyspaceHits = st.keyspaceMisses = st.evictedKeys = st.totalCommands = st.totalConnections = st.rejectedConnections = 0;
     st.totalErrorReplies = st.netInputBytes = st.netOutputBytes = 0;
