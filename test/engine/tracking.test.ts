@@ -285,6 +285,10 @@ describe('CLIENT TRACKING, differential against redis-server', () => {
       await t.same('CLIENT', 'TRACKINGINFO');
       t.close();
     }
+    const [x, y] = await d.both('COMMAND', 'INFO', 'client|tracking', 'client|caching', 'client|getredir', 'client|trackinginfo');
+    const head = (r: Resp) => (r as Resp[]).map((e) => (Array.isArray(e) ? e.slice(0, 3) : e));
+    expect(head(x)).toEqual(head(y));
+    await d.check([['CONFIG', 'GET', 'tracking-table-max-keys'], ['CONFIG', 'GET', 'latency-tracking']]);
   });
 
   test('INFO tracking_* counters', async () => {
@@ -332,6 +336,29 @@ describe('CLIENT TRACKING on our node', () => {
     expect(infoField(await t.call('INFO', 'stats'), 'tracking_total_keys')).toBe('2');
     await t.call('CONFIG', 'SET', 'tracking-table-max-keys', '1000000');
     t.close();
+  });
+
+  test('an evicted key is invalidated', async () => {
+    const t = await RespClient.connect(d.ours.port);
+    const w = await RespClient.connect(d.ours.port);
+    try {
+      await t.call('HELLO', '3');
+      await w.call('SET', 'victim', 'x'.repeat(1000));
+      await t.call('CLIENT', 'TRACKING', 'ON');
+      await t.call('GET', 'victim');
+      const used = Number(infoField(await w.call('INFO', 'memory'), 'used_memory'));
+      await w.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-random');
+      await w.call('CONFIG', 'SET', 'maxmemory', used + 50_000);
+      for (let i = 0; i < 5000 && (await w.call('EXISTS', 'victim')) === 1; i++) await w.call('SET', `fill${i}`, 'y'.repeat(1000));
+      expect(await w.call('EXISTS', 'victim')).toBe(0);
+      expect(await t.next()).toEqual(invalidate('victim'));
+    } finally {
+      await w.call('CONFIG', 'SET', 'maxmemory', 0);
+      await w.call('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+      await w.call('FLUSHALL');
+      t.close();
+      w.close();
+    }
   });
 
   test("node-redis v5's client-side cache (RESP3) serves hits and drops entries on invalidation", async () => {
