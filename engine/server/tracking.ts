@@ -80,9 +80,15 @@ export class Tracking {
     if (st === undefined || st.bcast) return;
     if ((st.optin && !st.caching) || (st.optout && st.caching)) return;
     if (NOT_REMEMBERED.has(spec.name) || spec.flags.includes('pubsub')) return;
-    const positions = this.server.keysOf(spec, argv);
+    let positions: number[];
+    try {
+      positions = this.server.keysOf(spec, argv);
+    } catch {
+      return; // a malformed line (its command already answered the error) reads no key
+    }
     for (const i of positions) {
       const key = argv[i];
+      if (key === undefined) continue;
       let ids = this.table.get(key);
       if (ids === undefined) this.table.set(key, (ids = new Set()));
       if (!ids.has(c.id)) {

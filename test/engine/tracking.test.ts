@@ -291,6 +291,27 @@ describe('CLIENT TRACKING, differential against redis-server', () => {
     await d.check([['CONFIG', 'GET', 'tracking-table-max-keys'], ['CONFIG', 'GET', 'latency-tracking']]);
   });
 
+  test('keys of malformed or failing readonly commands are tracked as Valkey does', async () => {
+    const t = await Twin.open(d);
+    const w = await Twin.open(d);
+    await w.same('SET', 'str', 'v');
+    await t.same('CLIENT', 'TRACKING', 'ON');
+    for (const cmd of [['XREAD', 'STREAMS', 'a'], ['ZUNION', 'x', 'c'], ['SINTERCARD', '1', 'd', 'LIMIT'],
+      ['EVAL_RO', 'return redis.call("GET", KEYS[1])', 1, 'e'], ['LRANGE', 'str', 0, -1], ['GEORADIUS_RO', 'f', 0, 0, 1, 'km', 'STORE', 'g'],
+      ['SORT_RO', 'h', 'BY', 'nosort'], ['LCS', 'i', 'j', 'BOGUS']]) {
+      await t.same(...cmd);
+    }
+    await w.same('MSET', 'a', 1, 'b', 1, 'c', 1, 'd', 1, 'e', 1, 'f', 1, 'g', 1, 'h', 1, 'i', 1, 'j', 1, 'str', 1);
+    // Everything pushed before PING's reply (the pushes were written before PING is read).
+    const drain = async (c: RespClient) => {
+      const got: Resp[] = [await c.send('*1\r\n$4\r\nPING\r\n')];
+      while (JSON.stringify(got[got.length - 1]) !== JSON.stringify({ simple: 'PONG' })) got.push(await c.next(5000));
+      return got.slice(0, -1).sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
+    };
+    const [x, y] = await Promise.all([drain(t.ours), drain(t.theirs)]);
+    expect(x).toEqual(y);
+  });
+
   test('INFO tracking_* counters', async () => {
     const t = await Twin.open(d);
     const u = await Twin.open(d);
