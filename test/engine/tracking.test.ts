@@ -312,6 +312,37 @@ describe('CLIENT TRACKING, differential against redis-server', () => {
     expect(x).toEqual(y);
   });
 
+  test('randomized reads and writes in default, OPTIN, OPTOUT and NOLOOP modes give the same messages', async () => {
+    const seed = Date.now() % 100000;
+    let state = seed;
+    const rnd = (n: number) => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state % n;
+    };
+    const key = () => `r${rnd(6)}`;
+    const t = await Twin.open(d);
+    const w = await Twin.open(d);
+    const drain = async (c: RespClient) => {
+      const got: Resp[] = [await c.send('*1\r\n$4\r\nPING\r\n')];
+      while (JSON.stringify(got[got.length - 1]) !== JSON.stringify({ simple: 'PONG' })) got.push(await c.next(5000));
+      return got.slice(0, -1);
+    };
+    for (const mode of [[], ['OPTIN'], ['OPTOUT'], ['NOLOOP']]) {
+      await t.same('CLIENT', 'TRACKING', 'OFF');
+      await t.same('CLIENT', 'TRACKING', 'ON', ...mode);
+      for (let step = 0; step < 40; step++) {
+        const op = rnd(7);
+        const cmd: Array<string | number> =
+          op === 0 ? ['GET', key()] : op === 1 ? ['MGET', key(), key()] : op === 2 ? ['EXISTS', key()]
+            : op === 3 ? ['SET', key(), step] : op === 4 ? ['DEL', key()] : op === 5 ? ['CLIENT', 'CACHING', mode[0] === 'OPTOUT' ? 'NO' : 'YES'] : ['INCR', key()];
+        const by = op === 3 || op === 4 || op === 6 ? (rnd(2) === 0 ? t : w) : t;
+        await by.same(...cmd);
+        const [x, y] = await Promise.all([drain(t.ours), drain(t.theirs)]);
+        expect({ seed, mode, step, cmd, pushes: x }).toEqual({ seed, mode, step, cmd, pushes: y });
+      }
+    }
+  });
+
   test('INFO tracking_* counters', async () => {
     const t = await Twin.open(d);
     const u = await Twin.open(d);
