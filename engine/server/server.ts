@@ -409,8 +409,11 @@ export class Server {
     }
     this.runningSpec = spec;
     this.runningArgv = argv;
+    // Client tracking: the client whose command this is (EXEC's commands run as their client's; a client
+    // resumed inside another's command, as by CLIENT UNBLOCK, is the current one until its command ends).
     const tracking = this.tracking;
-    const top = tracking.current === undefined;
+    const outer = tracking.current;
+    const top = outer !== client;
     if (top) tracking.current = client;
     const repl = this.repl;
     const dirty = repl === undefined ? 0 : repl.enter();
@@ -447,7 +450,7 @@ export class Server {
     const slower = this.slowlogThreshold;
     if (slower >= 0 && usec >= slower && (spec.bits & CMD_SKIP_SLOWLOG) === 0) this.addSlowlog(client, argv, usec);
     if (this.onCommandTimed !== undefined) this.onCommandTimed(spec, usec);
-    if (top) tracking.commandDone(client, spec);
+    if (top) tracking.commandDone(client, spec, outer);
     // Inside EXEC the transaction is atomic: blocked clients are served after it, not between its commands.
     if (this.readyKeys.size > 0 && !this.inExec) this.serveBlockedClients();
   }

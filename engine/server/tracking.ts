@@ -110,10 +110,11 @@ export class Tracking {
 
   /**
    * End of a top-level command of `client`: sends the invalidations that waited for its reply and
-   * drops the CLIENT CACHING flag after the command (or the transaction) it applied to.
+   * drops the CLIENT CACHING flag after the command (or the transaction) it applied to. `outer`: the
+   * client whose command was running around it, if any (it is the current one again).
    */
-  public commandDone(client: Client, spec: CommandSpec): void {
-    this.current = undefined;
+  public commandDone(client: Client, spec: CommandSpec, outer: Client | undefined): void {
+    this.current = outer;
     if (this.clients.size === 0 && this.pending.length === 0) return;
     if (this.pending.length > 0) {
       const p = this.pending;

@@ -343,6 +343,29 @@ describe('CLIENT TRACKING, differential against redis-server', () => {
     }
   });
 
+  test('a client resumed by CLIENT UNBLOCK tracks its own reads, not the unblocker\'s', async () => {
+    const t = await Twin.open(d);
+    const u = await Twin.open(d);
+    const w = await Twin.open(d);
+    const [to, tt] = await t.ids();
+    await t.same('CLIENT', 'TRACKING', 'ON');
+    await u.same('CLIENT', 'TRACKING', 'ON');
+    // t blocks, with a GET pipelined behind the BLPOP.
+    const pipeline = '*3\r\n$5\r\nBLPOP\r\n$4\r\nlist\r\n$1\r\n0\r\n*2\r\n$3\r\nGET\r\n$1\r\nx\r\n';
+    const replies = Promise.all([t.ours.sendMany(pipeline, 2), t.theirs.sendMany(pipeline, 2)]);
+    await waitFor(async () => {
+      const [a, b] = await w.call('INFO', 'clients');
+      return infoField(a, 'blocked_clients') === '1' && infoField(b, 'blocked_clients') === '1';
+    }, 't to block');
+    const unblocked = await Promise.all([u.ours.call('CLIENT', 'UNBLOCK', to), u.theirs.call('CLIENT', 'UNBLOCK', tt)]);
+    expect(unblocked).toEqual([1, 1]);
+    const [x, y] = await replies;
+    expect(x).toEqual(y);
+    await w.same('SET', 'x', '1');
+    expect(await t.next()).toEqual(invalidate('x'));
+    await u.quiet();
+  });
+
   test('INFO tracking_* counters', async () => {
     const t = await Twin.open(d);
     const u = await Twin.open(d);
