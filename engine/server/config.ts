@@ -71,6 +71,9 @@ export const DIRECTIVES: readonly Directive[] = [
   d('slowlog-log-slower-than', 'int', '10000', { min: -1 }),
   d('slowlog-max-len', 'int', '128', { min: 0 }),
   d('latency-monitor-threshold', 'int', '0', { min: 0 }),
+  d('latency-tracking', 'bool', 'yes'),
+  d('latency-tracking-info-percentiles', 'string', '50 99 99.9', { check: checkPercentiles, display: (v) => parsePercentiles(v)!.map(formatPercentile).join(' ') }),
+  d('tracking-table-max-keys', 'int', '1000000', { min: 0 }),
   d('lua-time-limit', 'int', '5000', { min: 0, aliases: ['busy-reply-threshold'] }),
   d('save', 'string', '3600 1 300 100 60 10000', { check: checkSave }),
   d('rdbcompression', 'bool', 'yes'),
@@ -288,6 +291,25 @@ export function parseMemory(s: string): number | undefined {
   const unit = (m[2] ?? 'b').toLowerCase();
   const mult: Record<string, number> = { b: 1, k: 1000, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
   return n * mult[unit];
+}
+
+/** latency-tracking-info-percentiles: space-separated numbers between 0 and 100 (none is allowed). */
+export function parsePercentiles(v: string): number[] | undefined {
+  const parts = v.split(/\s+/).filter(Boolean);
+  const out = parts.map(Number);
+  return out.every((x, i) => /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(parts[i]) && x >= 0 && x <= 100) ? out : undefined;
+}
+
+/** A percentile as Valkey prints it (%f with the trailing zeros trimmed). */
+export function formatPercentile(p: number): string {
+  return String(Number(p.toFixed(6)));
+}
+
+function checkPercentiles(v: string): string | undefined {
+  const parts = v.split(/\s+/).filter(Boolean);
+  if (parts.some((x) => !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(x))) return 'Invalid latency-tracking-info-percentiles parameters';
+  if (parsePercentiles(v) === undefined) return 'latency-tracking-info-percentiles parameters should sit between [0.0,100.0]';
+  return undefined;
 }
 
 function checkKeyspaceEvents(v: string): string | undefined {

@@ -6,12 +6,13 @@ import { Acl } from './acl';
 import { BlockState, Client } from './client';
 import type { Cluster } from './cluster/cluster';
 import {
-  arityOk, CMD_DENYOOM, CMD_LOADING, CMD_NO_AUTH, CMD_NO_MULTI, CMD_NOSCRIPT, CMD_SKIP_SLOWLOG, CMD_WRITE,
+  arityOk, CMD_DENYOOM, CMD_LOADING, CMD_NO_AUTH, CMD_NO_MULTI, CMD_NOSCRIPT, CMD_READONLY, CMD_SKIP_SLOWLOG, CMD_WRITE,
   CommandError, CommandSpec, Errors, keyPositions,
 } from './commands/command';
 import { CommandTable } from './commands/table';
 import { Config } from './config';
 import { Db, KeyspaceEvents } from './db';
+import { recordLatency } from './latency-histogram';
 import { Log } from './log';
 import { memory } from './memory';
 import { classBit, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW, parseNotifyFlags } from './notify-flags';
@@ -21,6 +22,7 @@ import { quoteArg } from './repr';
 import { ProtocolError, QueryBufferLimitError } from './resp/parser';
 import { acceptWithSharedReadBuffer } from './shared-read';
 import { StartupError } from './startup';
+import { Tracking } from './tracking';
 
 /** Per-command statistics (INFO commandstats). */
 export interface CommandStats {
@@ -28,6 +30,8 @@ export interface CommandStats {
   usec: number;
   rejectedCalls: number;
   failedCalls: number;
+  /** Latency histogram buckets (latency-histogram.ts), made on the first timed call. */
+  hist: Uint32Array | undefined;
 }
 
 /** Counters behind INFO stats. */
@@ -74,6 +78,10 @@ export class Server {
   public readonly acl: Acl = new Acl(this);
   public readonly stats = new Stats();
   public readonly pubsub = new PubSubHub();
+  /** Client-side caching (CLIENT TRACKING). */
+  public readonly tracking: Tracking = new Tracking(this);
+  /** latency-tracking: per-command latency histograms (LATENCY HISTOGRAM, INFO latencystats). */
+  public latencyTracking = true;
   public readonly commands = new CommandTable();
   public readonly log: Log;
   public dbs: Db[] = [];
@@ -293,6 +301,7 @@ export class Server {
     this.unblock(client, false);
     this.pubsub.removeClient(client);
     this.monitors.delete(client);
+    this.tracking.disable(client);
     this.repl?.clientClosed(client);
   }
 
@@ -400,6 +409,12 @@ export class Server {
     }
     this.runningSpec = spec;
     this.runningArgv = argv;
+    // Client tracking: the client whose command this is (EXEC's commands run as their client's; a client
+    // resumed inside another's command, as by CLIENT UNBLOCK, is the current one until its command ends).
+    const tracking = this.tracking;
+    const outer = tracking.current;
+    const top = outer !== client;
+    if (top) tracking.current = client;
     const repl = this.repl;
     const dirty = repl === undefined ? 0 : repl.enter();
     // Consecutive commands of one input batch share a clock read: one command's end is the next one's start.
@@ -423,16 +438,19 @@ export class Server {
         this.log.warning(`internal error in ${spec.name}: ${(e as Error).stack}`);
       }
     }
+    if ((spec.bits & CMD_READONLY) !== 0 && tracking.clients.size > 0) tracking.rememberKeys(spec, argv);
     const t1 = performance.now();
     if (this.feeding > 0) this.clockAt = t1;
     const usec = (t1 - t0) * 1000;
     if (repl !== undefined) repl.leave(client, spec, argv, dirty, mark);
     stats.calls++;
     stats.usec += usec;
+    if (this.latencyTracking) recordLatency(stats, usec);
     this.stats.totalCommands++;
     const slower = this.slowlogThreshold;
     if (slower >= 0 && usec >= slower && (spec.bits & CMD_SKIP_SLOWLOG) === 0) this.addSlowlog(client, argv, usec);
     if (this.onCommandTimed !== undefined) this.onCommandTimed(spec, usec);
+    if (top) tracking.commandDone(client, spec, outer);
     // Inside EXEC the transaction is atomic: blocked clients are served after it, not between its commands.
     if (this.readyKeys.size > 0 && !this.inExec) this.serveBlockedClients();
   }
@@ -467,7 +485,7 @@ export class Server {
 
   public commandStats(name: string): CommandStats {
     let s = this.stats.commands.get(name);
-    if (!s) this.stats.commands.set(name, (s = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 }));
+    if (!s) this.stats.commands.set(name, (s = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, hist: undefined }));
     return s;
   }
 
@@ -519,6 +537,7 @@ export class Server {
 
   private keyModified(db: Db, key: string): void {
     this.dirty++;
+    if (this.tracking.armed) this.tracking.keyModified(key);
     if (this.watchers.size > 0) {
       const w = this.watchers.get(`${db.id}\0${key}`);
       if (w) for (const c of w) c.dirtyCas = true;

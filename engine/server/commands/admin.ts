@@ -11,6 +11,7 @@ import { is, parseInt64 } from './args';
 import { arityOk, command, CommandError, CommandSpec, Errors, keyPositions } from './command';
 import { versionLines } from './engine-version';
 import { encodingOf, helpReply } from './keys';
+import { installLatencyHistograms, latencyHistogramSubcommands, latencyStatsInfo } from '../latency-histogram';
 import { persistenceInfo } from '../persistence/info';
 import { replicationInfo, replicationOf } from '../replication/info';
 
@@ -77,7 +78,7 @@ export const infoSections: Array<[string, (s: Server) => string[]]> = [
       'client_recent_max_input_buffer:0',
       'client_recent_max_output_buffer:0',
       `blocked_clients:${clients.filter((c) => c.blocked).length}`,
-      'tracking_clients:0',
+      `tracking_clients:${s.tracking.info().clients}`,
       `clients_in_timeout_table:${clients.filter((c) => c.blocked && c.blocked.deadline > 0).length}`,
       `pubsub_clients:${clients.filter((c) => c.subscriptionCount > 0).length}`,
       `watching_clients:${clients.filter((c) => c.watched.size > 0).length}`,
@@ -187,9 +188,9 @@ export const infoSections: Array<[string, (s: Server) => string[]]> = [
       'active_defrag_key_misses:0',
       'total_active_defrag_time:0',
       'current_active_defrag_time:0',
-      'tracking_total_keys:0',
-      'tracking_total_items:0',
-      'tracking_total_prefixes:0',
+      `tracking_total_keys:${s.tracking.info().keys}`,
+      `tracking_total_items:${s.tracking.info().items}`,
+      `tracking_total_prefixes:${s.tracking.info().prefixes}`,
       'unexpected_error_replies:0',
       `total_error_replies:${st.totalErrorReplies}`,
       'dump_payload_sanitizations:0',
@@ -211,7 +212,7 @@ export const infoSections: Array<[string, (s: Server) => string[]]> = [
   ['commandstats', (s) => [...s.stats.commands].filter(([, v]) => v.calls + v.rejectedCalls + v.failedCalls > 0).map(([n, v]) =>
     `cmdstat_${n}:calls=${v.calls},usec=${Math.round(v.usec)},usec_per_call=${v.calls ? (v.usec / v.calls).toFixed(2) : '0.00'},rejected_calls=${v.rejectedCalls},failed_calls=${v.failedCalls}`)],
   ['errorstats', (s) => [...s.stats.errors].map(([code, n]) => `errorstat_${code}:count=${n}`)],
-  ['latencystats', () => []],
+  ['latencystats', (s) => latencyStatsInfo(s)],
   ['cluster', (s) => [`cluster_enabled:${s.config.getBool('cluster-enabled') ? 1 : 0}`]],
   ['keyspace', (s) => {
     const now = Date.now();
@@ -353,7 +354,11 @@ const configSubcommands: CommandSpec[] = [
   }),
   command('config|resetstat', 2, 'admin noscript loading stale', [0, 0, 0], 'connection', (c) => {
     const st = c.server.stats;
-    st.commands.clear();
+    // Reset in place: RESETSTAT's own call is counted afterwards into its (kept) entry, as in Valkey.
+    for (const v of st.commands.values()) {
+      v.calls = v.usec = v.rejectedCalls = v.failedCalls = 0;
+      v.hist = undefined;
+    }
     st.errors.clear();
     st.keyspaceHits = st.keyspaceMisses = st.evictedKeys = st.totalCommands = st.totalConnections = st.rejectedConnections = 0;
     st.totalErrorReplies = st.netInputBytes = st.netOutputBytes = 0;
@@ -374,7 +379,9 @@ const configSubcommands: CommandSpec[] = [
 
 function flush(c: Client, argv: string[], all: boolean): void {
   if (argv.length > 2 || (argv[1] !== undefined && !is(argv[1], 'async') && !is(argv[1], 'sync'))) throw new CommandError(Errors.syntax);
+  c.server.tracking.flushStart();
   for (const db of all ? c.server.dbs : [c.db]) db.clear();
+  c.server.tracking.flushEnd();
   if (all) c.server.touchAllWatched();
   if (all) persistenceOf(c.server)?.afterFlushAll();
   c.reply.ok();
@@ -575,6 +582,7 @@ const latencySubcommands: CommandSpec[] = [
     'HELP',
     '    Prints this help.',
   ])),
+  ...latencyHistogramSubcommands,
 ];
 
 // ------------------------------------------------------------------ MEMORY
@@ -765,6 +773,7 @@ export const serverAdminCommands: CommandSpec[] = [
  * latency-monitor-threshold > 0) and the instantaneous network rates sampled by the cron.
  */
 export function installAdmin(server: Server): void {
+  installLatencyHistograms(server);
   const timed = (spec: CommandSpec, usec: number) => {
     const ms = Math.floor(usec / 1000);
     const threshold = server.config.getNumber('latency-monitor-threshold');

@@ -1,4 +1,5 @@
 import type { Client } from '../client';
+import { trackingClientSubcommands } from '../tracking';
 import { intArg, is } from './args';
 import { command, CommandError, CommandSpec, Errors } from './command';
 
@@ -95,6 +96,7 @@ function reset(c: Client): void {
   c.noTouch = false;
   c.monitor = false;
   c.server.monitors.delete(c);
+  c.server.tracking.disable(c);
   c.user = 'default';
   c.authenticated = c.server.acl.defaultUserNeedsNoAuth();
   c.reply.simple('RESET');
@@ -103,7 +105,7 @@ function reset(c: Client): void {
 /** CLIENT LIST / CLIENT INFO line of a client. */
 export function clientInfoLine(c: Client): string {
   const now = Date.now();
-  const flags = (c.replKind === 'replica' ? 'S' : c.replKind === 'master' ? 'M' : '') + (c.multi ? 'x' : '') + (c.blocked ? 'b' : '') + (c.subscriptionCount > 0 ? 'P' : '') + (c.monitor ? 'O' : '') + (c.readOnly ? 'r' : '') + (c.noEvict ? 'e' : '') + (c.noTouch ? 'T' : '');
+  const flags = (c.replKind === 'replica' ? 'S' : c.replKind === 'master' ? 'M' : '') + (c.multi ? 'x' : '') + (c.blocked ? 'b' : '') + c.server.tracking.listFlags(c) + (c.subscriptionCount > 0 ? 'P' : '') + (c.monitor ? 'O' : '') + (c.readOnly ? 'r' : '') + (c.noEvict ? 'e' : '') + (c.noTouch ? 'T' : '');
   return [
     `id=${c.id}`,
     `addr=${c.addr}`,
@@ -131,7 +133,7 @@ export function clientInfoLine(c: Client): string {
     'events=r',
     `cmd=${c.lastCommand}`,
     `user=${c.user}`,
-    'redir=-1',
+    `redir=${c.server.tracking.redirectOf(c)}`,
     `resp=${c.reply.resp}`,
     `lib-name=${c.libName}`,
     `lib-ver=${c.libVersion}`,
@@ -224,9 +226,7 @@ const clientSubcommands: CommandSpec[] = [
     if (!['on', 'off', 'skip'].includes(a[2].toLowerCase())) throw new CommandError(Errors.syntax);
     c.reply.ok();
   }),
-  sub('tracking', -3, 'noscript loading stale', () => {
-    throw new CommandError('ERR client-side caching (CLIENT TRACKING) is not supported by this node');
-  }),
+  ...trackingClientSubcommands(),
   sub('unblock', -3, 'admin noscript', (c, a) => {
     const target = c.server.clients.get(intArg(a[2]));
     const err = a[3] !== undefined && is(a[3], 'error');

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { performance } from 'perf_hooks';
 import type { Client } from '../client';
-import { arityOk, CMD_DENYOOM, CMD_NOSCRIPT, CMD_WRITE, CommandError, CommandSpec, Errors } from '../commands/command';
+import { arityOk, CMD_DENYOOM, CMD_NOSCRIPT, CMD_READONLY, CMD_WRITE, CommandError, CommandSpec, Errors } from '../commands/command';
 import { latin1 } from '../resp/parser';
 import type { Reply } from '../resp/reply';
 import type { Server } from '../server';
@@ -428,6 +428,8 @@ export class ScriptEngine {
       server.countError(msg);
       stats.failedCalls++;
     }
+    // Client-side caching: keys read by the script count as read by its caller.
+    if ((spec.bits & CMD_READONLY) !== 0 && server.tracking.clients.size > 0) server.tracking.rememberKeys(spec, argv);
     if (fake.blocked) {
       // Blocking commands do not block in scripts: they answer as on timeout.
       server.unblock(fake, false);
