@@ -30,8 +30,13 @@ export function specProblems(spec: DeploymentSpec): Problem[] {
 
 export function readAndValidate(specPath: string, o: DeployOptions): DeploymentSpec {
   // Secrets the template generates keep the values of the last deploy (the state file is only read here).
-  const generatedSecrets = new StateDir(o.stateDir).load().control?.generatedSecrets;
-  const options: ReadSpecOptions = { stackName: o.stack, parameters: o.parameters, secrets: o.secrets, topicSinks: o.topicSinks, generatedSecrets };
+  const kept = new StateDir(o.stateDir).load().control;
+  const generatedSecrets = kept?.generatedSecrets;
+  // Values other stacks exported across regions (a Global Datastore's id for its secondary stack).
+  const crossRegionExports = kept?.crossRegionExports;
+  const options: ReadSpecOptions = {
+    stackName: o.stack, parameters: o.parameters, secrets: o.secrets, topicSinks: o.topicSinks, generatedSecrets, crossRegionExports,
+  };
   const spec = readSpec(specPath, options);
   const problems = specProblems(spec);
   if (problems.length > 0) {

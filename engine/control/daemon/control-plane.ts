@@ -12,6 +12,7 @@ import { ApiError } from '../api/errors';
 import { EventDraft, events, notificationBody } from '../api/event-messages';
 import { EndpointProxy } from '../endpoints/proxy';
 import { deliver, trim } from '../events/events';
+import { globalUpstream } from '../global/upstream';
 import { LocalHost, allocateAddress, endpointAddresses, hostAddresses, sleep } from '../hosts/local';
 import { ADMIN_USER, RESTRICTED_COMMANDS, aclLines } from '../nodes/acl';
 import { AdminConnection, AdminTarget, adminCall, parseInfo } from '../nodes/admin-client';
@@ -182,7 +183,8 @@ export class ControlPlane {
       adminUser: ADMIN_USER,
       adminSecret: this.adminSecret,
       // Cluster mode: replicas are attached with CLUSTER REPLICATE, never replicaof.
-      replicaOf: node.role === 'replica' && primary && !cme ? primary.endpoint : undefined,
+      // A Global Datastore secondary's primary replicates from the primary region.
+      replicaOf: node.role === 'replica' && primary && !cme ? primary.endpoint : (node.role === 'primary' ? globalUpstream(this.state, group) : undefined),
       tls,
       parameters: this.parametersOf(group),
       knownDirectives: BUNDLED_DIRECTIVES,

@@ -8,6 +8,7 @@
 import { events } from '../api/event-messages';
 import { failoverClusterShard, isClusterMode, replaceClusterNode } from '../daemon/cluster-mode';
 import { ControlPlane } from '../daemon/control-plane';
+import { promotionTarget } from '../global/upstream';
 import { sleep } from '../hosts/local';
 import { AdminConnection } from '../nodes/admin-client';
 import { Group, Node, members, setPhase } from '../state/types';
@@ -148,7 +149,8 @@ export async function failover(cp: ControlPlane, group: Group, oldPrimary: Node,
   let best = 0;
   for (let i = 1; i < candidates.length; i++) if (offsets[i] > offsets[best]) best = i;
   const next = candidates[best];
-  await cp.call(group, next, ['REPLICAOF', 'NO', 'ONE']);
+  // A Global Datastore secondary's new primary follows the primary region, read-only.
+  await cp.call(group, next, ['REPLICAOF', ...promotionTarget(cp.state, group)]);
   oldPrimary.role = 'replica';
   next.role = 'primary';
   cp.repointEndpoints(group);
