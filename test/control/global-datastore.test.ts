@@ -116,6 +116,8 @@ describe('a two-region Global Datastore deployed from the CDK construct', () => 
 
     const use1 = await endpointsOf(stateDir, 'orders-use1');
     const euw1 = await endpointsOf(stateDir, 'orders-euw1');
+    // Each region has its own loopback range: the first deployed 127.0.x.x, the next 127.1.x.x.
+    expect([use1.primary.host, euw1.primary.host, euw1.reader.host]).toEqual([expect.stringMatching(/^127\.0\.0\./), expect.stringMatching(/^127\.1\.0\./), expect.stringMatching(/^127\.1\.0\./)]);
     const writer = connect(use1.primary);
     await writer.set('order:1', 'paid');
     const secondaryPrimary = connect(euw1.primary);
@@ -127,6 +129,29 @@ describe('a two-region Global Datastore deployed from the CDK construct', () => 
     await waitFor(async () => (await secondaryPrimary.get('order:1')) === 'paid', 'the secondary primary to have the write');
     await waitFor(async () => (await secondaryReader.get('order:1')) === 'paid', 'the secondary reader to have the write');
     await expect(secondaryPrimary.set('order:2', 'x')).rejects.toThrow(/READONLY/);
+  });
+
+  test('kill -9 of the secondary region\'s primary: its promoted replica stays read-only and follows the primary region', async () => {
+    const before = await json(['describe-replication-groups', '--replication-group-id', 'orders-euw1', '--state-dir', stateDir]);
+    const primaryId = before.ReplicationGroups[0].NodeGroups[0].NodeGroupMembers.find((m: any) => m.CurrentRole === 'primary').CacheClusterId;
+    const state = JSON.parse(fs.readFileSync(path.join(stateDir, 'state.json'), 'utf8'));
+    const pid = state.replicationGroups['orders-euw1'].nodeGroups[0].members.find((n: any) => n.cacheClusterId === primaryId).pid;
+    process.kill(pid, 'SIGKILL');
+    await waitFor(async () => {
+      const r = await json(['describe-replication-groups', '--replication-group-id', 'orders-euw1', '--state-dir', stateDir]);
+      return r.ReplicationGroups[0].NodeGroups[0].NodeGroupMembers.find((m: any) => m.CurrentRole === 'primary').CacheClusterId !== primaryId;
+    }, 'a replica of the secondary region to be promoted');
+    const use1 = await endpointsOf(stateDir, 'orders-use1');
+    const euw1 = await endpointsOf(stateDir, 'orders-euw1');
+    await connect(use1.primary).set('order:after-kill', 'yes');
+    const secondaryPrimary = connect(euw1.primary);
+    await waitFor(async () => (await secondaryPrimary.get('order:after-kill').catch(() => null)) === 'yes', 'the new secondary primary to follow the primary region');
+    await expect(secondaryPrimary.set('order:x', 'x')).rejects.toThrow(/READONLY/);
+    // The killed node comes back as a replica and syncs.
+    await waitFor(async () => {
+      const r = await json(['describe-cache-clusters', '--cache-cluster-id', primaryId, '--state-dir', stateDir]);
+      return r.CacheClusters[0].CacheClusterStatus === 'available';
+    }, 'the killed node to be replaced');
   });
 
   test('failover-global-replication-group: the secondary takes writes, the old primary follows it', async () => {

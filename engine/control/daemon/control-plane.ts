@@ -12,7 +12,7 @@ import { ApiError } from '../api/errors';
 import { EventDraft, events, notificationBody } from '../api/event-messages';
 import { EndpointProxy } from '../endpoints/proxy';
 import { deliver, trim } from '../events/events';
-import { globalUpstream } from '../global/upstream';
+import { globalUpstream, regionSlot } from '../global/upstream';
 import { LocalHost, allocateAddress, endpointAddresses, hostAddresses, sleep } from '../hosts/local';
 import { ADMIN_USER, RESTRICTED_COMMANDS, aclLines } from '../nodes/acl';
 import { AdminConnection, AdminTarget, adminCall, parseInfo } from '../nodes/admin-client';
@@ -270,7 +270,8 @@ export class ControlPlane {
     while (taken.has(`${group.replicationGroupId}-${pad(i, 3)}`)) i++;
     const id = `${group.replicationGroupId}-${pad(i, 3)}`;
     const az = this.pickAz(group, all.length);
-    const address = await allocateAddress(hostAddresses(azIndex(az)), group.spec.port, this.usedAddresses());
+    const hosts = hostAddresses(azIndex(az), regionSlot(this.state, group.replicationGroupId));
+    const address = await allocateAddress(hosts, group.spec.port, this.usedAddresses());
     const node: Node = {
       cacheClusterId: id,
       cacheNodeId: '0001',
@@ -352,9 +353,10 @@ export class ControlPlane {
     if (spec.clusterMode === 'enabled') return createClusterGroup(this, spec, restoreFile);
     if (spec.transitEncryption) this.ca.ensure();
     const used = this.usedAddresses();
-    const primaryEp = await allocateAddress(endpointAddresses(), spec.port, used);
+    const slot = regionSlot(this.state, spec.replicationGroupId);
+    const primaryEp = await allocateAddress(endpointAddresses(slot), spec.port, used);
     used.add(`${primaryEp}:${spec.port}`);
-    const readerEp = await allocateAddress(endpointAddresses(), spec.port, used);
+    const readerEp = await allocateAddress(endpointAddresses(slot), spec.port, used);
     const id = spec.replicationGroupId;
     const group: Group = {
       spec: spec as Group['spec'],

@@ -49,6 +49,9 @@ export function prepareDeploy(cp: Emitter, spec: DeploymentSpec): { spec: Deploy
   const regions = (control(s).deployRegions ??= {});
   // States written before regions were tracked hold one region's deploy: the last one.
   for (const kind of KINDS) for (const id of Object.keys(s[kind])) regions[`${kind}/${id}`] ??= s.region;
+  // The region already running keeps the first loopback range (127.0.x.x).
+  const slots = (control(s).regionSlots ??= {});
+  if (Object.keys(s.replicationGroups).length > 0) slots[s.region] ??= Object.keys(slots).length;
   for (const kind of KINDS) {
     for (const id of specIds(spec, kind)) {
       const owner = regions[`${kind}/${id}`];

@@ -3,7 +3,7 @@
  * the primary member's primary endpoint (the stable address that follows the primary region's own
  * failovers), so the whole secondary group is read-only and answers writes with READONLY.
  */
-import type { Address, Group, State } from '../state/types';
+import { control, type Address, type Group, type State } from '../state/types';
 
 /** The Global Datastore a replication group is a member of, and its role there. */
 export function membershipOf(state: State, replicationGroupId: string): { globalId: string; role: 'PRIMARY' | 'SECONDARY' } | undefined {
@@ -39,4 +39,20 @@ export function syncMemberInfo(state: State): void {
     if (m) g.globalReplicationGroupInfo = { GlobalReplicationGroupId: m.globalId, GlobalReplicationGroupMemberRole: m.role };
     else delete g.globalReplicationGroupInfo;
   }
+}
+
+/**
+ * The region a replication group runs in (its Global Datastore membership, else the deploy that
+ * owns it, else the one running now) as a small number: its hosts and endpoints are 127.<slot>.x.x,
+ * so each region of a state dir has its own loopback range (the first region deployed keeps 127.0).
+ */
+export function regionSlot(state: State, replicationGroupId: string): number {
+  let region: string | undefined;
+  for (const g of Object.values(state.globalReplicationGroups ?? {})) {
+    region ??= g.members.find((m) => m.replicationGroupId === replicationGroupId)?.region;
+  }
+  region ??= state.control?.deployRegions?.[`replicationGroups/${replicationGroupId}`] ?? state.region;
+  const slots = (control(state).regionSlots ??= {});
+  if (slots[region] === undefined) slots[region] = Object.keys(slots).length;
+  return Math.min(slots[region], 254);
 }

@@ -266,6 +266,8 @@ export interface ControlBookkeeping {
    * holds one stack per region, and deploying a stack of one region leaves the other regions' alone.
    */
   readonly deployRegions?: Record<string, string>;
+  /** Region → its loopback range in this state dir (127.<slot>.x.x); the first region deployed is 0. */
+  readonly regionSlots?: Record<string, number>;
 }
 
 /** An empty state (nothing deployed yet). */
