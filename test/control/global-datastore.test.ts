@@ -80,6 +80,27 @@ describe('a two-region Global Datastore deployed from the CDK construct', () => 
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/GlobalReplicationGroupId: .*cross-region reference/);
     expect(r.stderr).toMatch(/deploy the stack that exports it/);
+    // A template naming a datastore that is not deployed gets the service's fault, and nothing runs.
+    const template = path.join(work, 'orphan.json');
+    fs.writeFileSync(template, JSON.stringify({
+      Resources: {
+        Secondary: {
+          Type: 'AWS::ElastiCache::ReplicationGroup',
+          Properties: { ReplicationGroupDescription: 'x', ReplicationGroupId: 'orphan', GlobalReplicationGroupId: 'local-missing', ReplicasPerNodeGroup: 1 },
+        },
+      },
+    }));
+    const orphanState = path.join(work, 'orphan-state');
+    try {
+      const o = await cli(['deploy', template, '--state-dir', orphanState]);
+      expect(o.code).not.toBe(0);
+      expect(o.stderr.trim()).toBe('An error occurred (GlobalReplicationGroupNotFoundFault): Global replication group local-missing not found: '
+        + 'deploy the stack of its primary region into this state dir first');
+      expect((await json(['describe-replication-groups', '--state-dir', orphanState])).ReplicationGroups).toEqual([]);
+    } finally {
+      await cli(['destroy', '--state-dir', orphanState]);
+      killAll(orphanState);
+    }
   });
 
   test('deploy the primary stack, then the secondary: the secondary region reads what the primary takes, and is read-only', async () => {

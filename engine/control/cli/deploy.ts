@@ -47,6 +47,8 @@ export function readAndValidate(specPath: string, o: DeployOptions): DeploymentS
 
 /** Prints new events while `work` runs (the progress display). */
 async function withProgress<T>(client: ControlClient, quiet: boolean, work: Promise<T>): Promise<T> {
+  // A refusal can arrive before `work` is awaited below: not an unhandled rejection (it is rethrown there).
+  work.catch(() => undefined);
   const seen = (await client.op<{ state: DeployedState }>('state')).state.events.length;
   let shown = seen;
   let done = false;
