@@ -115,7 +115,8 @@ describe('a two-region Global Datastore deployed from the CDK construct', () => 
       Members: [{ ReplicationGroupId: 'orders-use1', ReplicationGroupRegion: 'us-east-1', Role: 'PRIMARY', AutomaticFailover: 'enabled', Status: 'associated' }],
     })]);
 
-    await ok(['deploy', cdkOut, '--stack', 'OrdersSecondary', '--state-dir', stateDir]);
+    const out2 = await ok(['deploy', cdkOut, '--stack', 'OrdersSecondary', '--state-dir', stateDir]);
+    expect(out2).toMatch(/^orders-euw1 \(available, valkey 8\.1, .*read-only secondary of local-orders\)$/m);
     g = await json(['describe-global-replication-groups', '--global-replication-group-id', 'local-orders', '--show-member-info', '--state-dir', stateDir]);
     expect(g.GlobalReplicationGroups[0].Status).toBe('available');
     expect(g.GlobalReplicationGroups[0].Members.map((m: any) => [m.ReplicationGroupId, m.ReplicationGroupRegion, m.Role, m.Status])).toEqual([
@@ -171,6 +172,22 @@ describe('a two-region Global Datastore deployed from the CDK construct', () => 
     // The killed node comes back as a replica and syncs.
     await waitFor(async () => {
       const r = await json(['describe-cache-clusters', '--cache-cluster-id', primaryId, '--state-dir', stateDir]);
+      return r.CacheClusters[0].CacheClusterStatus === 'available';
+    }, 'the killed node to be replaced');
+  });
+
+  test('kill -9 of the primary region\'s primary: writes resume through its endpoint and still reach the secondary region', async () => {
+    const state = JSON.parse(fs.readFileSync(path.join(stateDir, 'state.json'), 'utf8'));
+    const old = state.replicationGroups['orders-use1'].nodeGroups[0].members.find((n: any) => n.role === 'primary');
+    process.kill(old.pid, 'SIGKILL');
+    const use1 = await endpointsOf(stateDir, 'orders-use1');
+    const euw1 = await endpointsOf(stateDir, 'orders-euw1');
+    const writer = connect(use1.primary);
+    await waitFor(async () => (await writer.set('order:6', 'after-primary-kill').catch(() => null)) === 'OK', 'writes to resume in the primary region');
+    const secondary = connect(euw1.reader);
+    await waitFor(async () => (await secondary.get('order:6').catch(() => null)) === 'after-primary-kill', 'the secondary region to follow the new primary');
+    await waitFor(async () => {
+      const r = await json(['describe-cache-clusters', '--cache-cluster-id', old.cacheClusterId, '--state-dir', stateDir]);
       return r.CacheClusters[0].CacheClusterStatus === 'available';
     }, 'the killed node to be replaced');
   });

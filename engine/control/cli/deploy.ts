@@ -77,7 +77,9 @@ export function endpointLines(state: DeployedState, caFile?: string): string[] {
   const lines: string[] = [];
   for (const g of Object.values(state.replicationGroups)) {
     const ng = g.nodeGroups[0];
-    lines.push(`${g.replicationGroupId} (${g.status}, ${g.spec.engine} ${g.spec.engineVersion}${g.spec.transitEncryption ? ', TLS' : ''})`);
+    const gi = g.globalReplicationGroupInfo;
+    const role = gi ? `, ${gi.GlobalReplicationGroupMemberRole === 'PRIMARY' ? 'primary' : 'read-only secondary'} of ${gi.GlobalReplicationGroupId}` : '';
+    lines.push(`${g.replicationGroupId} (${g.status}, ${g.spec.engine} ${g.spec.engineVersion}${g.spec.transitEncryption ? ', TLS' : ''}${role})`);
     if (ng?.primaryEndpoint) lines.push(`  primary endpoint: ${ng.primaryEndpoint.address}:${ng.primaryEndpoint.port}`);
     if (ng?.readerEndpoint) lines.push(`  reader endpoint:  ${ng.readerEndpoint.address}:${ng.readerEndpoint.port}`);
     if (g.configurationEndpoint) lines.push(`  configuration endpoint: ${g.configurationEndpoint.address}:${g.configurationEndpoint.port}`);
