@@ -243,3 +243,60 @@ describe('a two-region Global Datastore deployed from the CDK construct', () => 
     expect(state.globalReplicationGroups).toEqual({});
   });
 });
+
+test('Terraform: both regions in one configuration deploy in one go, the secondary after its primary', async () => {
+  const work = tempDir('crun-global-tf-');
+  const stateDir = path.join(work, 'state');
+  const ref = (x: string) => '${' + x + '}';
+  // The secondary is declared first: the deploy still creates it after the primary it follows.
+  fs.writeFileSync(path.join(work, 'main.tf.json'), JSON.stringify({
+    provider: { aws: [{ region: 'us-east-1' }] },
+    resource: {
+      aws_elasticache_replication_group: {
+        eu: {
+          description: 'eu',
+          region: 'eu-west-1',
+          replication_group_id: 'tf-euw1',
+          replicas_per_node_group: 1,
+          automatic_failover_enabled: true,
+          global_replication_group_id: ref('aws_elasticache_global_replication_group.global.global_replication_group_id'),
+        },
+        us: {
+          description: 'us',
+          region: 'us-east-1',
+          replication_group_id: 'tf-use1',
+          engine: 'valkey',
+          engine_version: '8.1',
+          node_type: 'cache.r7g.large',
+          num_cache_clusters: 2,
+          automatic_failover_enabled: true,
+        },
+      },
+      aws_elasticache_global_replication_group: {
+        global: { global_replication_group_description: 'orders', global_replication_group_id_suffix: 'tf', primary_replication_group_id: ref('aws_elasticache_replication_group.us.replication_group_id') },
+      },
+    },
+  }));
+  const clients: Redis[] = [];
+  try {
+    await ok(['deploy', path.join(work, 'main.tf.json'), '--state-dir', stateDir]);
+    const g = await json(['describe-global-replication-groups', '--show-member-info', '--state-dir', stateDir]);
+    expect(g.GlobalReplicationGroups[0].Members.map((m: any) => [m.ReplicationGroupId, m.ReplicationGroupRegion, m.Role, m.Status])).toEqual([
+      ['tf-use1', 'us-east-1', 'PRIMARY', 'associated'],
+      ['tf-euw1', 'eu-west-1', 'SECONDARY', 'associated'],
+    ]);
+    const use1 = await endpointsOf(stateDir, 'tf-use1');
+    const euw1 = await endpointsOf(stateDir, 'tf-euw1');
+    const writer = new Redis({ host: use1.primary.host, port: use1.primary.port, maxRetriesPerRequest: 3 });
+    const reader = new Redis({ host: euw1.reader.host, port: euw1.reader.port, maxRetriesPerRequest: 3 });
+    clients.push(writer, reader);
+    await writer.set('tf', 'both regions');
+    await waitFor(async () => (await reader.get('tf')) === 'both regions', 'the secondary region to have the write');
+    await expect(reader.set('tf', 'x')).rejects.toThrow(/READONLY/);
+  } finally {
+    for (const c of clients) c.disconnect();
+    await cli(['destroy', '--state-dir', stateDir]);
+    killAll(stateDir);
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+});

@@ -103,7 +103,7 @@ export function prepareDeploy(cp: Emitter, spec: DeploymentSpec): { spec: Deploy
     if (!g.members.some((m) => m.replicationGroupId === rg.replicationGroupId)) {
       // A member before its nodes start: its primary starts as a replica of the primary region.
       g.members.push({ replicationGroupId: rg.replicationGroupId, region: memberRegion(spec, rg), role: 'SECONDARY', status: 'associating' });
-      g.status = 'modifying';
+      if (g.status !== 'creating') g.status = 'modifying';
       cp.emit(globalEvents.joining(rg.replicationGroupId, g.globalReplicationGroupId));
     }
     groups.push(inherit(rg, primary));
