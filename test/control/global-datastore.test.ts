@@ -249,7 +249,7 @@ test('Terraform: both regions in one configuration deploy in one go, the seconda
   const stateDir = path.join(work, 'state');
   const ref = (x: string) => '${' + x + '}';
   // The secondary is declared first: the deploy still creates it after the primary it follows.
-  fs.writeFileSync(path.join(work, 'main.tf.json'), JSON.stringify({
+  const config = {
     provider: { aws: [{ region: 'us-east-1' }] },
     resource: {
       aws_elasticache_replication_group: {
@@ -276,9 +276,19 @@ test('Terraform: both regions in one configuration deploy in one go, the seconda
         global: { global_replication_group_description: 'orders', global_replication_group_id_suffix: 'tf', primary_replication_group_id: ref('aws_elasticache_replication_group.us.replication_group_id') },
       },
     },
-  }));
+  };
   const clients: Redis[] = [];
   try {
+    // A cluster-mode-enabled primary's secondary does not run locally: refused before anything changes.
+    const cme = JSON.parse(JSON.stringify(config));
+    Object.assign(cme.resource.aws_elasticache_replication_group.us, { num_cache_clusters: undefined, cluster_mode: 'enabled', num_node_groups: 2, replicas_per_node_group: 1 });
+    fs.writeFileSync(path.join(work, 'cme.tf.json'), JSON.stringify(cme));
+    const refused = await cli(['deploy', path.join(work, 'cme.tf.json'), '--state-dir', stateDir]);
+    expect(refused.stderr).toMatch(/InvalidParameterCombination.*secondaries of a cluster-mode-enabled primary do not run locally yet/);
+    expect((await json(['describe-global-replication-groups', '--state-dir', stateDir])).GlobalReplicationGroups).toEqual([]);
+    expect((await json(['describe-replication-groups', '--state-dir', stateDir])).ReplicationGroups).toEqual([]);
+
+    fs.writeFileSync(path.join(work, 'main.tf.json'), JSON.stringify(config));
     await ok(['deploy', path.join(work, 'main.tf.json'), '--state-dir', stateDir]);
     const g = await json(['describe-global-replication-groups', '--show-member-info', '--state-dir', stateDir]);
     expect(g.GlobalReplicationGroups[0].Members.map((m: any) => [m.ReplicationGroupId, m.ReplicationGroupRegion, m.Role, m.Status])).toEqual([

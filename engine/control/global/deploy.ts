@@ -10,9 +10,9 @@ import { stopFollowing } from './ops';
 import { syncMemberInfo } from './upstream';
 import { ApiError } from '../api/errors';
 import type { ControlPlane } from '../daemon/control-plane';
-import type { DeployedState } from '../plan/types';
+import type { DeployedGlobalReplicationGroup, DeployedState } from '../plan/types';
 import type { DeploymentSpec, GlobalDatastoreDesired, ReplicationGroupDesired } from '../spec/model';
-import { control, State } from '../state/types';
+import { control, Mutable, State } from '../state/types';
 
 /** The kinds of resources a deploy owns, as `State` keys. */
 const KINDS = ['replicationGroups', 'parameterGroups', 'subnetGroups', 'users', 'userGroups'] as const;
@@ -62,23 +62,25 @@ export function prepareDeploy(cp: Emitter, spec: DeploymentSpec): { spec: Deploy
   }
 
   const globals = (s.globalReplicationGroups ??= {});
-  // Global Datastores declared by this deploy (the primary's stack) exist before their secondaries join.
+  // Global Datastores this deploy declares (the primary's stack), recorded below before their secondaries join.
+  const fresh = new Map<string, Mutable<DeployedGlobalReplicationGroup>>();
   for (const gd of spec.globalDatastores) {
     const id = globalIdOf(gd);
-    if (globals[id]) continue;
+    if (globals[id] || fresh.has(id)) continue;
     const primary = gd.members.find((m) => m.role === 'PRIMARY');
-    globals[id] = {
+    fresh.set(id, {
       globalReplicationGroupId: id,
       description: gd.description,
       status: 'creating',
       arn: `arn:aws:elasticache::${spec.accountId}:globalreplicationgroup:${id}`,
       members: primary ? [{ replicationGroupId: primary.replicationGroupId, region: primary.region ?? spec.region, role: 'PRIMARY', status: 'associating' }] : [],
       declaredIn: spec.region,
-    };
-    cp.emit(globalEvents.creating(id));
+    });
   }
 
+  // Every joining secondary is checked before anything changes: a refusal leaves the state as it was.
   const groups: ReplicationGroupDesired[] = [];
+  const joins: Array<{ rg: ReplicationGroupDesired; g: Mutable<DeployedGlobalReplicationGroup> }> = [];
   for (const rg of spec.replicationGroups) {
     if (rg.globalReplicationGroupId === undefined || s.replicationGroups[rg.replicationGroupId]) {
       // Existing groups keep the settings they were created with (a secondary's were inherited).
@@ -86,27 +88,36 @@ export function prepareDeploy(cp: Emitter, spec: DeploymentSpec): { spec: Deploy
       groups.push(was?.globalReplicationGroupId !== undefined ? inherit(rg, was) : rg);
       continue;
     }
-    const g = globals[rg.globalReplicationGroupId];
+    const g = globals[rg.globalReplicationGroupId] ?? fresh.get(rg.globalReplicationGroupId);
     if (!g) {
-      throw new ApiError('GlobalReplicationGroupNotFoundFault', `Global replication group ${rg.globalReplicationGroupId} not found: deploy the stack of its primary region into this state dir first`);
+      throw new ApiError('GlobalReplicationGroupNotFoundFault',
+        `Global replication group ${rg.globalReplicationGroupId} not found: deploy the stack of its primary region into this state dir first`);
     }
     const primaryId = g.members.find((m) => m.role === 'PRIMARY')?.replicationGroupId;
     const primary = (primaryId !== undefined ? s.replicationGroups[primaryId]?.spec : undefined)
       ?? spec.replicationGroups.find((x) => x.replicationGroupId === primaryId);
     if (!primary) throw new ApiError('InvalidGlobalReplicationGroupState', `Global replication group ${g.globalReplicationGroupId} has no primary replication group`);
     if (primary.clusterMode === 'enabled') {
-      throw new ApiError('InvalidParameterCombination', `Global replication group ${g.globalReplicationGroupId}: secondaries of a cluster-mode-enabled primary do not run locally yet (cluster mode disabled only)`);
-    }
-    if (g.members.length >= 3 && !g.members.some((m) => m.replicationGroupId === rg.replicationGroupId)) {
-      throw new ApiError('InvalidGlobalReplicationGroupState', `Global replication group ${g.globalReplicationGroupId} already has two secondary regions`);
+      throw new ApiError('InvalidParameterCombination',
+        `Global replication group ${g.globalReplicationGroupId}: secondaries of a cluster-mode-enabled primary do not run locally yet (cluster mode disabled only)`);
     }
     if (!g.members.some((m) => m.replicationGroupId === rg.replicationGroupId)) {
-      // A member before its nodes start: its primary starts as a replica of the primary region.
-      g.members.push({ replicationGroupId: rg.replicationGroupId, region: memberRegion(spec, rg), role: 'SECONDARY', status: 'associating' });
-      if (g.status !== 'creating') g.status = 'modifying';
-      cp.emit(globalEvents.joining(rg.replicationGroupId, g.globalReplicationGroupId));
+      if (g.members.length + joins.filter((j) => j.g === g).length >= 3) {
+        throw new ApiError('InvalidGlobalReplicationGroupState', `Global replication group ${g.globalReplicationGroupId} already has two secondary regions`);
+      }
+      joins.push({ rg, g });
     }
     groups.push(inherit(rg, primary));
+  }
+  for (const [id, g] of fresh) {
+    globals[id] = g;
+    cp.emit(globalEvents.creating(id));
+  }
+  for (const { rg, g } of joins) {
+    // A member before its nodes start: its primary starts as a replica of the primary region.
+    g.members.push({ replicationGroupId: rg.replicationGroupId, region: memberRegion(spec, rg), role: 'SECONDARY', status: 'associating' });
+    if (g.status !== 'creating') g.status = 'modifying';
+    cp.emit(globalEvents.joining(rg.replicationGroupId, g.globalReplicationGroupId));
   }
   // A secondary is created after the primary it follows (same template: Terraform's two regions).
   groups.sort((a, b) => Number(a.globalReplicationGroupId !== undefined) - Number(b.globalReplicationGroupId !== undefined));
