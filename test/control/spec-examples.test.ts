@@ -91,15 +91,22 @@ test('a template file inside cdk.out takes its stack name and environment from t
   expect([spec.source.kind, spec.stackName, spec.region, spec.accountId]).toEqual(['cloudformation-json', 'GlobalSecondary', 'eu-west-1', '111111111111']);
 });
 
-test('GlobalSecondary: the secondary reads the Global Datastore id from another region, which is refused locally with a fix', () => {
+test('GlobalSecondary: the Global Datastore id comes from the primary stack\'s cross-region export', () => {
   const spec = readSpec(outdir, { stackName: 'GlobalSecondary', env: {} });
   expect(spec.region).toBe('eu-west-1');
+  // Alone, the secondary cannot know it: the fix says which stack to deploy first.
   const problems = validateSpec(spec);
-  expect(problems.map((p) => [p.property, p.rule])).toEqual([['GlobalReplicationGroupId', 'SPEC-UNRESOLVED'], ['GlobalReplicationGroupId', 'SPEC-UNSUPPORTED']]);
-  expect(problems[0].message).toMatch(/custom resource ExportsReader/);
+  expect(problems.map((p) => [p.property, p.rule])).toEqual([['GlobalReplicationGroupId', 'SPEC-UNRESOLVED']]);
+  expect(problems[0].message).toMatch(/ExportsReader.*cross-region reference/);
+  expect(problems[0].fix).toMatch(/deploy the stack that exports it/);
+  // The primary stack's export writer publishes the id; read with it, the secondary resolves.
   const primary = readSpec(outdir, { stackName: 'GlobalPrimary', env: {} });
   expect(validateSpec(primary)).toEqual([]);
   expect(primary.globalDatastores[0].members).toEqual([{ replicationGroupId: 'catalog-use1', region: 'us-east-1', role: 'PRIMARY' }]);
+  expect(Object.values(primary.crossRegionExports ?? {})).toEqual(['local-catalog']);
+  const secondary = readSpec(outdir, { stackName: 'GlobalSecondary', env: {}, crossRegionExports: primary.crossRegionExports });
+  expect(validateSpec(secondary)).toEqual([]);
+  expect(secondary.replicationGroups[0].globalReplicationGroupId).toBe('local-catalog');
 });
 
 test('a template secret with GenerateSecretString: generated locally, kept across reads when passed back', () => {

@@ -50,7 +50,7 @@ export function apiReplicationGroup(g: DeployedReplicationGroup): ApiReplication
   return {
     ReplicationGroupId: g.replicationGroupId,
     Description: s.description,
-    GlobalReplicationGroupInfo: {},
+    GlobalReplicationGroupInfo: g.globalReplicationGroupInfo ? { ...g.globalReplicationGroupInfo } : {},
     Status: g.status,
     PendingModifiedValues: pending ? apiPending(pending) : {},
     MemberClusters: g.nodeGroups.flatMap((ng) => ng.members.map((m) => m.cacheClusterId)).sort(),

@@ -6,6 +6,7 @@
 import { Command, Option } from 'commander';
 import { ControlClient } from './client';
 import { deploy, destroy, endpointLines } from './deploy';
+import { registerGlobalCommands } from './global-commands';
 import {
   apiCacheCluster, apiReplicationGroup, apiSnapshot, cacheClustersTable, describeCacheClusters, describeCacheParameters, describeEvents,
   describeReplicationGroups, describeSnapshots, describeUserGroups, describeUsers, eventsTable, parametersTable, replicationGroupsTable,
@@ -318,6 +319,8 @@ export function registerControlCommands(program: Command): void {
     .action(async (o: Common & { userGroupId?: string }) => {
       print(o.output, describeUserGroups(await state(o), { userGroupId: o.userGroupId }), userGroupsTable);
     });
+
+  registerGlobalCommands(program);
 
   program
     .command('control-plane', { hidden: true })

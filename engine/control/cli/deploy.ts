@@ -30,8 +30,13 @@ export function specProblems(spec: DeploymentSpec): Problem[] {
 
 export function readAndValidate(specPath: string, o: DeployOptions): DeploymentSpec {
   // Secrets the template generates keep the values of the last deploy (the state file is only read here).
-  const generatedSecrets = new StateDir(o.stateDir).load().control?.generatedSecrets;
-  const options: ReadSpecOptions = { stackName: o.stack, parameters: o.parameters, secrets: o.secrets, topicSinks: o.topicSinks, generatedSecrets };
+  const kept = new StateDir(o.stateDir).load().control;
+  const generatedSecrets = kept?.generatedSecrets;
+  // Values other stacks exported across regions (a Global Datastore's id for its secondary stack).
+  const crossRegionExports = kept?.crossRegionExports;
+  const options: ReadSpecOptions = {
+    stackName: o.stack, parameters: o.parameters, secrets: o.secrets, topicSinks: o.topicSinks, generatedSecrets, crossRegionExports,
+  };
   const spec = readSpec(specPath, options);
   const problems = specProblems(spec);
   if (problems.length > 0) {
@@ -42,6 +47,8 @@ export function readAndValidate(specPath: string, o: DeployOptions): DeploymentS
 
 /** Prints new events while `work` runs (the progress display). */
 async function withProgress<T>(client: ControlClient, quiet: boolean, work: Promise<T>): Promise<T> {
+  // A refusal can arrive before `work` is awaited below: not an unhandled rejection (it is rethrown there).
+  work.catch(() => undefined);
   const seen = (await client.op<{ state: DeployedState }>('state')).state.events.length;
   let shown = seen;
   let done = false;
@@ -70,7 +77,9 @@ export function endpointLines(state: DeployedState, caFile?: string): string[] {
   const lines: string[] = [];
   for (const g of Object.values(state.replicationGroups)) {
     const ng = g.nodeGroups[0];
-    lines.push(`${g.replicationGroupId} (${g.status}, ${g.spec.engine} ${g.spec.engineVersion}${g.spec.transitEncryption ? ', TLS' : ''})`);
+    const gi = g.globalReplicationGroupInfo;
+    const role = gi ? `, ${gi.GlobalReplicationGroupMemberRole === 'PRIMARY' ? 'primary' : 'read-only secondary'} of ${gi.GlobalReplicationGroupId}` : '';
+    lines.push(`${g.replicationGroupId} (${g.status}, ${g.spec.engine} ${g.spec.engineVersion}${g.spec.transitEncryption ? ', TLS' : ''}${role})`);
     if (ng?.primaryEndpoint) lines.push(`  primary endpoint: ${ng.primaryEndpoint.address}:${ng.primaryEndpoint.port}`);
     if (ng?.readerEndpoint) lines.push(`  reader endpoint:  ${ng.readerEndpoint.address}:${ng.readerEndpoint.port}`);
     if (g.configurationEndpoint) lines.push(`  configuration endpoint: ${g.configurationEndpoint.address}:${g.configurationEndpoint.port}`);

@@ -6,8 +6,9 @@ import { reshardGroup } from './cluster-mode';
 import { ApiError, ControlPlane } from './control-plane';
 import { rollGroup } from './rolling';
 import { events } from '../api/event-messages';
+import { finishDeploy, prepareDeploy } from '../global/deploy';
 import { plan } from '../plan/plan';
-import type { DeployedState, Plan, PlanAction } from '../plan/types';
+import type { Plan, PlanAction } from '../plan/types';
 import { createSnapshot, rdbFromArn, snapshotFile } from '../snapshots/snapshots';
 import type { DeploymentSpec, ReplicationGroupDesired } from '../spec/model';
 import { Group, control } from '../state/types';
@@ -158,7 +159,9 @@ function group(cp: ControlPlane, id: string): Group {
 }
 
 /** Records the spec-level facts (region, account, topic sinks) and derived links, then runs the plan. */
-export async function applySpec(cp: ControlPlane, spec: DeploymentSpec, onAction: (a: PlanAction) => void = () => undefined): Promise<Plan> {
+export async function applySpec(cp: ControlPlane, given: DeploymentSpec, onAction: (a: PlanAction) => void = () => undefined): Promise<Plan> {
+  // One stack per region: plan against this region's resources; secondaries join their Global Datastore.
+  const { spec, view } = prepareDeploy(cp, given);
   cp.state.region = spec.region;
   cp.state.accountId = spec.accountId;
   cp.state.stackName = spec.stackName;
@@ -166,11 +169,12 @@ export async function applySpec(cp: ControlPlane, spec: DeploymentSpec, onAction
   for (const t of spec.topics) if (t.sink !== undefined) c.topicSinks[t.arn] = t.sink;
   c.generatedSecrets = { ...(c.generatedSecrets ?? {}), ...spec.generatedSecrets };
   cp.save();
-  const p = plan(spec, cp.state as DeployedState);
+  const p = plan(spec, view);
   for (const a of p.actions) {
     onAction(a);
     await runAction(cp, a);
   }
+  await finishDeploy(cp, spec);
   refreshLinks(cp);
   cp.save();
   return p;

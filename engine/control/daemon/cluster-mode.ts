@@ -14,6 +14,7 @@ import {
 } from '../cluster';
 import type { LinkOptions } from '../cluster';
 import { pickReplica } from '../health/pick-replica';
+import { regionSlot } from '../global/upstream';
 import { allocateAddress, endpointAddresses, hostAddresses, sleep } from '../hosts/local';
 import { ADMIN_USER } from '../nodes/acl';
 import type { ReplicationGroupDesired } from '../spec/model';
@@ -102,7 +103,8 @@ export async function addClusterNode(cp: ControlPlane, group: Group, ng: NodeGro
   const id = `${group.replicationGroupId}-${ng.nodeGroupId}-${pad(i, 3)}`;
   const shardIndex = Math.max(0, group.nodeGroups.indexOf(ng));
   const az = pickAz(group, shardIndex, ng.members.length);
-  const address = await allocateAddress(hostAddresses(azIndex(az)), group.spec.port, usedAddresses(cp));
+  const hosts = hostAddresses(azIndex(az), regionSlot(cp.state, group.replicationGroupId));
+  const address = await allocateAddress(hosts, group.spec.port, usedAddresses(cp));
   const node: Node = {
     cacheClusterId: id,
     cacheNodeId: '0001',
@@ -160,7 +162,7 @@ async function markReady(cp: ControlPlane, group: Group, nodes: Node[]): Promise
 export async function createClusterGroup(cp: ControlPlane, spec: ReplicationGroupDesired, restoreFile?: string): Promise<Group> {
   if (restoreFile) throw new Error('restoring a snapshot into a cluster-mode-enabled group is not run locally yet');
   if (spec.transitEncryption) cp.ca.ensure();
-  const configEp = await allocateAddress(endpointAddresses(), spec.port, usedAddresses(cp));
+  const configEp = await allocateAddress(endpointAddresses(regionSlot(cp.state, spec.replicationGroupId)), spec.port, usedAddresses(cp));
   const id = spec.replicationGroupId;
   const even = evenSlotRanges(spec.nodeGroups.length);
   const group: Group = {

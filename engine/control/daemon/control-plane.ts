@@ -14,6 +14,7 @@ import { EventDraft, events, notificationBody } from '../api/event-messages';
 import { ensureRouter, routerLog, waitApplied } from '../endpoints/router-keeper';
 import { groupRoutes, readApplied, writeRouting } from '../endpoints/routing';
 import { deliver, trim } from '../events/events';
+import { globalUpstream, regionSlot } from '../global/upstream';
 import { LocalHost, allocateAddress, endpointAddresses, hostAddresses, sleep } from '../hosts/local';
 import { ADMIN_USER, RESTRICTED_COMMANDS, aclLines } from '../nodes/acl';
 import { AdminConnection, AdminTarget, adminCall, parseInfo } from '../nodes/admin-client';
@@ -186,7 +187,8 @@ export class ControlPlane {
       adminUser: ADMIN_USER,
       adminSecret: this.adminSecret,
       // Cluster mode: replicas are attached with CLUSTER REPLICATE, never replicaof.
-      replicaOf: node.role === 'replica' && primary && !cme ? primary.endpoint : undefined,
+      // A Global Datastore secondary's primary replicates from the primary region.
+      replicaOf: node.role === 'replica' && primary && !cme ? primary.endpoint : (node.role === 'primary' ? globalUpstream(this.state, group) : undefined),
       tls,
       parameters: this.parametersOf(group),
       knownDirectives: BUNDLED_DIRECTIVES,
@@ -276,7 +278,8 @@ export class ControlPlane {
     while (taken.has(`${group.replicationGroupId}-${pad(i, 3)}`)) i++;
     const id = `${group.replicationGroupId}-${pad(i, 3)}`;
     const az = this.pickAz(group, all.length);
-    const address = await allocateAddress(hostAddresses(azIndex(az)), group.spec.port, this.usedAddresses());
+    const hosts = hostAddresses(azIndex(az), regionSlot(this.state, group.replicationGroupId));
+    const address = await allocateAddress(hosts, group.spec.port, this.usedAddresses());
     const node: Node = {
       cacheClusterId: id,
       cacheNodeId: '0001',
@@ -342,9 +345,10 @@ export class ControlPlane {
     if (spec.clusterMode === 'enabled') return createClusterGroup(this, spec, restoreFile);
     if (spec.transitEncryption) this.ca.ensure();
     const used = this.usedAddresses();
-    const primaryEp = await allocateAddress(endpointAddresses(), spec.port, used);
+    const slot = regionSlot(this.state, spec.replicationGroupId);
+    const primaryEp = await allocateAddress(endpointAddresses(slot), spec.port, used);
     used.add(`${primaryEp}:${spec.port}`);
-    const readerEp = await allocateAddress(endpointAddresses(), spec.port, used);
+    const readerEp = await allocateAddress(endpointAddresses(slot), spec.port, used);
     const id = spec.replicationGroupId;
     const group: Group = {
       spec: spec as Group['spec'],

@@ -8,6 +8,7 @@ import { generateIamAuthToken } from './iam-tokens';
 import { modifyReplicationGroup } from './modify-group';
 import { modifyShardConfiguration } from './shard-configuration';
 import { events } from '../api/event-messages';
+import { disassociateGlobal, failoverGlobal } from '../global/ops';
 import { failover } from '../health/monitor';
 import { copySnapshot, createSnapshot, deleteSnapshot } from '../snapshots/snapshots';
 import type { DeploymentSpec } from '../spec/model';
@@ -70,6 +71,8 @@ export async function runOp(cp: ControlPlane, op: string, input: Input): Promise
         cp.state.subnetGroups = {};
         cp.state.users = {};
         cp.state.userGroups = {};
+        cp.state.globalReplicationGroups = {};
+        delete control(cp.state).deployRegions;
         cp.save();
         return { deleted, snapshots: cp.state.snapshots.map((x) => x.snapshotName) };
       });
@@ -165,6 +168,10 @@ export async function runOp(cp: ControlPlane, op: string, input: Input): Promise
         cp.save();
         return { CacheParameterGroupName: name };
       });
+    case 'failover-global-replication-group':
+      return cp.serialize(() => failoverGlobal(cp, input));
+    case 'disassociate-global-replication-group':
+      return cp.serialize(() => disassociateGlobal(cp, input));
     default:
       throw new ApiError('InvalidAction', `Unknown operation ${op}`);
   }

@@ -9,6 +9,7 @@ import { pickReplica } from './pick-replica';
 import { events } from '../api/event-messages';
 import { failoverClusterShard, isClusterMode, replaceClusterNode } from '../daemon/cluster-mode';
 import { ControlPlane } from '../daemon/control-plane';
+import { promotionTarget } from '../global/upstream';
 import { sleep } from '../hosts/local';
 import { AdminConnection } from '../nodes/admin-client';
 import { Group, Node, members, setPhase } from '../state/types';
@@ -138,7 +139,8 @@ export async function failover(cp: ControlPlane, group: Group, oldPrimary: Node,
     return undefined;
   }
   const next = (await pickReplica(cp, group, oldPrimary, candidates, '0001'))!;
-  await cp.call(group, next, ['REPLICAOF', 'NO', 'ONE']);
+  // A Global Datastore secondary's new primary follows the primary region, read-only.
+  await cp.call(group, next, ['REPLICAOF', ...promotionTarget(cp.state, group)]);
   oldPrimary.role = 'replica';
   next.role = 'primary';
   cp.repointEndpoints(group);

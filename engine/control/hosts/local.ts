@@ -81,9 +81,12 @@ export function alive(pid: number): boolean {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** AZ index (0 for the first AZ) → the third octet of its hosts' addresses. */
-export function azAddress(azIndex: number, hostIndex: number): string {
-  return `127.0.${azIndex + 1}.${hostIndex}`;
+/**
+ * AZ index (0 for the first AZ) → the third octet of its hosts' addresses; the second octet is the
+ * region's slot in the state dir (0 for the first region deployed, 127.1.x.x for the next...).
+ */
+export function azAddress(azIndex: number, hostIndex: number, regionSlot = 0): string {
+  return `127.${regionSlot}.${azIndex + 1}.${hostIndex}`;
 }
 
 /** True when nothing listens on address:port (we can bind it). */
@@ -107,11 +110,11 @@ export async function allocateAddress(candidates: Iterable<string>, port: number
   throw new Error(`no free loopback address for port ${port}`);
 }
 
-export function* hostAddresses(azIndex: number): Generator<string> {
-  for (let n = 1; n < 255; n++) yield azAddress(azIndex, n);
+export function* hostAddresses(azIndex: number, regionSlot = 0): Generator<string> {
+  for (let n = 1; n < 255; n++) yield azAddress(azIndex, n, regionSlot);
 }
 
-/** Endpoint (proxy) addresses: 127.0.0.2 and up (127.0.0.1 is left to everything else). */
-export function* endpointAddresses(): Generator<string> {
-  for (let n = 2; n < 255; n++) yield `127.0.0.${n}`;
+/** Endpoint (proxy) addresses: 127.<region>.0.2 and up (127.0.0.1 is left to everything else). */
+export function* endpointAddresses(regionSlot = 0): Generator<string> {
+  for (let n = 2; n < 255; n++) yield `127.${regionSlot}.0.${n}`;
 }

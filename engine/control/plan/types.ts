@@ -111,6 +111,8 @@ export interface DeployedReplicationGroup {
   readonly authTokenRotation?: { readonly previous?: string };
   /** Where the local CA file is when transit encryption is on. */
   readonly caFile?: string;
+  /** Its Global Datastore membership, when it has one (DescribeReplicationGroups' GlobalReplicationGroupInfo). */
+  readonly globalReplicationGroupInfo?: { readonly GlobalReplicationGroupId: string; readonly GlobalReplicationGroupMemberRole: 'PRIMARY' | 'SECONDARY' };
 }
 
 export interface DeployedParameterGroup {
@@ -209,6 +211,28 @@ export interface DeployedEvent {
   readonly notification?: string;
 }
 
+/** GlobalReplicationGroup `Status`. */
+export type GlobalReplicationGroupStatus = 'creating' | 'available' | 'primary-only' | 'modifying' | 'deleting';
+
+/** A member of a Global Datastore (GlobalReplicationGroupMember). */
+export interface DeployedGlobalMember {
+  readonly replicationGroupId: string;
+  readonly region: string;
+  readonly role: 'PRIMARY' | 'SECONDARY';
+  readonly status: 'associating' | 'associated' | 'disassociating';
+}
+
+/** A Global Datastore: which replication group (of which region) takes the writes, which follow it. */
+export interface DeployedGlobalReplicationGroup {
+  readonly globalReplicationGroupId: string;
+  readonly description?: string;
+  readonly status: GlobalReplicationGroupStatus;
+  readonly arn: string;
+  readonly members: DeployedGlobalMember[];
+  /** Region of the stack that declared it (its GlobalReplicationGroup resource). */
+  readonly declaredIn: string;
+}
+
 /** Everything deployed from one state directory. */
 export interface DeployedState {
   readonly version: 1;
@@ -224,6 +248,8 @@ export interface DeployedState {
   readonly userGroups: Record<string, DeployedUserGroup>;
   readonly snapshots: DeployedSnapshot[];
   readonly events: DeployedEvent[];
+  /** Global Datastores, keyed by id (absent in states written before they ran locally). */
+  readonly globalReplicationGroups?: Record<string, DeployedGlobalReplicationGroup>;
   /** The control plane's own bookkeeping (not shown by the API). */
   readonly control?: ControlBookkeeping;
 }
@@ -240,6 +266,15 @@ export interface ControlBookkeeping {
   readonly generatedSecrets?: Record<string, string>;
   /** IAM users' local auth tokens (generate-iam-auth-token): user id → SHA-256 of each token and its expiry. */
   readonly iamTokens?: Record<string, Array<{ readonly sha256: string; readonly expires: string }>>;
+  /** What deployed stacks' cross-region export writers published (SSM parameter name → value). */
+  readonly crossRegionExports?: Record<string, string>;
+  /**
+   * Which region's deploy owns each resource (`replicationGroups/<id>`, `users/<id>`...): a state dir
+   * holds one stack per region, and deploying a stack of one region leaves the other regions' alone.
+   */
+  readonly deployRegions?: Record<string, string>;
+  /** Region → its loopback range in this state dir (127.<slot>.x.x); the first region deployed is 0. */
+  readonly regionSlots?: Record<string, number>;
 }
 
 /** An empty state (nothing deployed yet). */

@@ -292,6 +292,12 @@ export interface DeploymentSpec {
    * `ReadSpecOptions.generatedSecrets`. Never print them.
    */
   readonly generatedSecrets: Record<string, string>;
+  /**
+   * What the template's `Custom::CrossRegionExportWriter`s publish (CDK `crossRegionReferences`):
+   * SSM parameter name → value. The control plane keeps them, and the next stack's reader resolves
+   * `Custom::CrossRegionExportReader` attributes from them (`ReadSpecOptions.crossRegionExports`).
+   */
+  readonly crossRegionExports?: Record<string, string>;
 }
 
 /** Options of every reader. */
@@ -320,4 +326,6 @@ export interface ReadSpecOptions {
    * by logical id (from `spec.generatedSecrets` of the last deploy), so a redeploy keeps them.
    */
   readonly generatedSecrets?: Record<string, string>;
+  /** Values earlier deploys' cross-region export writers published (see `DeploymentSpec.crossRegionExports`). */
+  readonly crossRegionExports?: Record<string, string>;
 }

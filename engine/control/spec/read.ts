@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { listAssemblyStacks, stackMatches } from './cloud-assembly';
+import { crossRegionExportsOf } from './cross-region-exports';
 import { Unresolvable } from './intrinsics';
 import {
   DeploymentSpec,
@@ -311,6 +312,7 @@ export function readTemplate(
     outputs: readOutputs(template, ctx, sink),
     problems: sink.problems,
     generatedSecrets: { ...ctx.generatedSecrets },
+    crossRegionExports: crossRegionExportsOf(created, ctx.resolver),
   };
 }
 

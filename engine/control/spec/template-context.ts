@@ -1,3 +1,4 @@
+import { EXPORT_READER, readExport } from './cross-region-exports';
 import { NO_VALUE, partitionOf, ResolveContext, Resolver, Unresolvable } from './intrinsics';
 import { DeferredValue, ReadSpecOptions } from './model';
 import { ec2StyleId, generatedName, secretArnSuffix, uuidStyleId } from './physical-ids';
@@ -199,6 +200,7 @@ export class TemplateContext implements ResolveContext {
       const v = f();
       return v === undefined || v === NO_VALUE ? new Unresolvable(`Fn::GetAtt ${logicalId}.${attribute}`, `set the property behind ${attribute} on ${logicalId}`) : v;
     }
+    if (type === EXPORT_READER) return readExport(this.options, logicalId, attribute);
     if (type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource') {
       return new Unresolvable(
         `Fn::GetAtt ${logicalId}.${attribute} of custom resource ${logicalId}`,

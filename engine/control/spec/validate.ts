@@ -225,9 +225,6 @@ function validateGroup(
   for (const v of validateReplicationGroupRules(groupSpec, RESOLVED)) {
     out.push(fromViolation(o, v, replicationGroupProperty(v.property, { templateProperties: o.properties })));
   }
-  if (groupSpec.globalSecondary) {
-    out.push(problem(o, 'GlobalReplicationGroupId', 'SPEC-UNSUPPORTED', 'this group is a secondary member of a Global Datastore; the local deploy runs one region and cannot join it to its primary', 'deploy the stack of the primary region locally (a secondary needs the primary of another region)'));
-  }
   return out;
 }
 
