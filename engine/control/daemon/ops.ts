@@ -107,7 +107,8 @@ export async function runOp(cp: ControlPlane, op: string, input: Input): Promise
           return g;
         }
         // One shard: ReplicaConfiguration names node group 0001.
-        const shardConfig = Array.isArray(input.replicaConfiguration) ? input.replicaConfiguration[0] as Record<string, unknown> | undefined : undefined;
+        const configs = Array.isArray(input.replicaConfiguration) ? input.replicaConfiguration as Array<Record<string, unknown>> : [];
+        const shardConfig = configs[0];
         if ((input.newReplicaCount === undefined || input.newReplicaCount === '') && shardConfig) {
           input = { ...input, newReplicaCount: shardConfig.newReplicaCount };
         }
