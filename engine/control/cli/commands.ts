@@ -165,7 +165,10 @@ export function registerControlCommands(program: Command): void {
     v.option('--apply-immediately', 'required by the API; changes are always applied immediately')
       .option('--no-apply-immediately')
       .action(async (o: Common & {
-        replicationGroupId: string; newReplicaCount?: string; replicaConfiguration?: string[]; replicasToRemove?: string[];
+        replicationGroupId: string;
+        newReplicaCount?: string;
+        replicaConfiguration?: string[];
+        replicasToRemove?: string[];
         applyImmediately?: boolean;
       }) => {
         if (o.applyImmediately === false) throw new Error('InvalidParameterValueException: ApplyImmediately must be true for replica count changes.');
