@@ -129,4 +129,9 @@ project.addTask('bench:replication', {
   exec: 'ts-node --project test/tsconfig.json bench/replication.ts',
 });
 
+project.addTask('bench:large-cluster', {
+  description: 'Benchmark: deploy a 30-shard x 1-replica cluster-mode group locally (time to available, RSS, redis-cli --cluster check)',
+  exec: 'ts-node --project test/tsconfig.json bench/large-cluster-deploy.ts',
+});
+
 project.synth();

@@ -185,7 +185,8 @@ export async function createClusterGroup(cp: ControlPlane, spec: ReplicationGrou
     const cluster = await createCluster(
       group.nodeGroups.flatMap((ng) => ng.members.map((n) => memberOf(ng, n))),
       layoutFromSlots(group.nodeGroups),
-      linkOptions(cp, group),
+      // Gossip takes longer to reach every node of a large group on a small machine.
+      { ...linkOptions(cp, group), convergeTimeoutMs: Math.max(60000, nodes.length * 3000) },
     );
     if (!handles.has(cp)) handles.set(cp, new Map());
     handles.get(cp)!.set(id, cluster);
