@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     },
   }));
   let client: Cluster | undefined;
+  let destroyed = false;
   try {
     console.log(`deploying ${SHARDS} shards x ${REPLICAS} replicas (${SHARDS * (REPLICAS + 1)} nodes) on ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
     const started = Date.now();
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
 
     const destroyStarted = Date.now();
     await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
+    destroyed = true;
     const destroyMs = Date.now() - destroyStarted;
     const left = nodes.filter((n: { pid: number }) => rss(n.pid) > 0).length;
 
@@ -100,7 +102,8 @@ async function main(): Promise<void> {
     if (!clean || !readBack || left > 0) process.exitCode = 1;
   } finally {
     client?.disconnect();
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']).catch(() => undefined);
+    // A second destroy would start a control plane again: only after a failure.
+    if (!destroyed && fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']).catch(() => undefined);
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

@@ -12,6 +12,8 @@ export interface Connect {
   /** PEM of the CA to trust: TLS on. */
   readonly ca?: string;
   readonly password?: string;
+  /** ACL user (default: the default user). */
+  readonly username?: string;
 }
 
 /** What a client must do; each client maps it onto its own API. */
@@ -34,7 +36,7 @@ export interface Ops {
 
 export function ioredisCluster(c: Connect): Ops {
   const client = new Cluster([{ host: c.host, port: c.port }], {
-    redisOptions: { maxRetriesPerRequest: 5, password: c.password, ...(c.ca ? { tls: { ca: c.ca } } : {}) },
+    redisOptions: { maxRetriesPerRequest: 5, username: c.username, password: c.password, ...(c.ca ? { tls: { ca: c.ca } } : {}) },
     ...(c.ca ? { dnsLookup: (address, cb) => cb(null, address) } : {}),
     retryDelayOnTryAgain: 20,
     retryDelayOnClusterDown: 50,
@@ -60,7 +62,7 @@ export function ioredisCluster(c: Connect): Ops {
 export async function nodeRedisCluster(c: Connect): Promise<Ops> {
   const client = createCluster({
     rootNodes: [{ socket: c.ca ? { host: c.host, port: c.port, tls: true, ca: c.ca } : { host: c.host, port: c.port } }],
-    defaults: { ...(c.password ? { password: c.password } : {}), ...(c.ca ? { socket: { tls: true, ca: c.ca } } : {}) },
+    defaults: { ...(c.username ? { username: c.username } : {}), ...(c.password ? { password: c.password } : {}), ...(c.ca ? { socket: { tls: true, ca: c.ca } } : {}) },
   });
   client.on('error', () => undefined);
   await client.connect();
@@ -86,7 +88,7 @@ export async function glideCluster(c: Connect): Promise<Ops> {
   const client = await GlideClusterClient.createClient({
     addresses: [{ host: c.host, port: c.port }],
     requestTimeout: 5000,
-    ...(c.password ? { credentials: { password: c.password } } : {}),
+    ...(c.password ? { credentials: { password: c.password, ...(c.username ? { username: c.username } : {}) } } : {}),
     ...(c.ca ? { useTLS: true, advancedConfiguration: { tlsAdvancedConfiguration: { rootCertificates: c.ca } } } : {}),
   });
   const str = (v: unknown) => (v === null ? null : String(v));
@@ -123,7 +125,8 @@ export async function mixedWorkload(ops: Ops, prefix: string, keys = 200): Promi
   const got = await Promise.all(Array.from({ length: keys }, (_, i) => ops.get(`${prefix}:k:${i}`)));
   got.forEach((v, i) => expect(`GET ${prefix}:k:${i}`, v, `v${i}`));
   for (let i = 0; i < keys; i++) left[`${prefix}:k:${i}`] = `v${i}`;
-  const tagged = { [`{${prefix}}:a`]: '1', [`{${prefix}}:b`]: '2', [`{${prefix}}:c`]: '3' };
+  // Every key starts with the prefix (ACL key patterns), the hash tag keeps these three on one slot.
+  const tagged = { [`${prefix}:{${prefix}}:a`]: '1', [`${prefix}:{${prefix}}:b`]: '2', [`${prefix}:{${prefix}}:c`]: '3' };
   await ops.msetTagged(tagged);
   expect('MGET in a hash tag', await ops.mgetTagged(Object.keys(tagged)), ['1', '2', '3']);
   Object.assign(left, tagged);
