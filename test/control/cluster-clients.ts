@@ -62,7 +62,11 @@ export function ioredisCluster(c: Connect): Ops {
 export async function nodeRedisCluster(c: Connect): Promise<Ops> {
   const client = createCluster({
     rootNodes: [{ socket: c.ca ? { host: c.host, port: c.port, tls: true, ca: c.ca } : { host: c.host, port: c.port } }],
-    defaults: { ...(c.username ? { username: c.username } : {}), ...(c.password ? { password: c.password } : {}), ...(c.ca ? { socket: { tls: true, ca: c.ca } } : {}) },
+    defaults: {
+      ...(c.username ? { username: c.username } : {}),
+      ...(c.password ? { password: c.password } : {}),
+      ...(c.ca ? { socket: { tls: true, ca: c.ca } } : {}),
+    },
   });
   client.on('error', () => undefined);
   await client.connect();
