@@ -134,4 +134,9 @@ project.addTask('bench:cluster', {
   exec: 'ts-node --project test/tsconfig.json bench/cluster.ts',
 });
 
+project.addTask('bench:large-cluster', {
+  description: 'Benchmark: deploy a 30-shard x 1-replica cluster-mode group locally (time to available, RSS, redis-cli --cluster check)',
+  exec: 'ts-node --project test/tsconfig.json bench/large-cluster-deploy.ts',
+});
+
 project.synth();

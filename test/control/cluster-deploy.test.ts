@@ -1,5 +1,6 @@
 // End to end, cluster mode enabled: a template with 3 shards × 1 replica deployed locally, used
-// through its configuration endpoint with ioredis' Cluster client and `redis-cli -c`, a shard's
+// through its configuration endpoint with ioredis' Cluster client and `redis-cli -c`, the three
+// cluster clients (ioredis, node-redis, valkey-glide) running a mixed workload, a shard's
 // primary killed with SIGKILL (the replica takes over, the old node rejoins as a replica), a
 // redeploy with 4 shards (online resharding, progress shown while it runs), a scale-in with the
 // shard configuration verb, and destroy leaving no process behind.
@@ -7,6 +8,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Cluster } from 'ioredis';
+import { glideCluster, ioredisCluster, mixedWorkload, nodeRedisCluster, Ops, readBack } from './cluster-clients';
 import { alive, cli, json, killAll, knownPids, ok, tempDir } from './control-cli';
 import { waitFor } from '../engine/nodes';
 
@@ -93,6 +95,23 @@ describe('deploy a cluster-mode-enabled group, fail over a shard, reshard, destr
     expect(redisCli(['-c', '-h', cfg.host, '-p', String(cfg.port), 'SET', 'cli-key', 'hello']).output.trim()).toBe('OK');
     expect(redisCli(['-c', '-h', cfg.host, '-p', String(cfg.port), 'GET', 'cli-key']).output.trim()).toBe('hello');
     expect(redisCli(['-c', '-h', cfg.host, '-p', String(cfg.port), 'GET', 'key:7']).output.trim()).toBe('v7');
+  });
+
+  test('ioredis Cluster, node-redis createCluster and valkey-glide: a mixed workload each, and each reads what the others wrote', async () => {
+    const clients: Ops[] = [];
+    try {
+      clients.push(ioredisCluster(cfg), await nodeRedisCluster(cfg), await glideCluster(cfg));
+      const started = Date.now();
+      const left = await Promise.all(clients.map((c, i) => mixedWorkload(c, `mixed${i}`)));
+      const all = Object.assign({}, ...left) as Record<string, string>;
+      await Promise.all(clients.map((c) => readBack(c, all)));
+      // eslint-disable-next-line no-console
+      console.log(`mixed workload, 3 clients at once: ${Object.keys(all).length} keys written and read back by each in ${Date.now() - started} ms`);
+      // The resharding tests below move the keys written above only.
+      await Promise.all(Object.keys(all).map((k) => clients[0].del(k)));
+    } finally {
+      await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+    }
   });
 
   test('kill -9 of a shard primary: its replica takes over, clients recover, the old node rejoins as a replica', async () => {

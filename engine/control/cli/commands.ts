@@ -12,6 +12,7 @@ import {
   describeReplicationGroups, describeSnapshots, describeUserGroups, describeUsers, eventsTable, parametersTable, replicationGroupsTable,
   snapshotsTable, userGroupsTable, usersTable,
 } from '../api';
+import { parseShorthandList } from './shorthand';
 import type { DeployedNode, DeployedReplicationGroup, DeployedSnapshot, DeployedState } from '../plan/types';
 import { loadSecretsFile, parseParameterArgs } from '../spec/cli-options';
 import { DEFAULT_STATE_DIR, StateDir } from '../state/store';
@@ -167,14 +168,27 @@ export function registerControlCommands(program: Command): void {
     });
 
   for (const name of ['increase-replica-count', 'decrease-replica-count']) {
-    verb(program, name, name === 'increase-replica-count' ? 'IncreaseReplicaCount' : 'DecreaseReplicaCount')
+    const v = verb(program, name, name === 'increase-replica-count' ? 'IncreaseReplicaCount' : 'DecreaseReplicaCount')
       .requiredOption('--replication-group-id <id>')
-      .requiredOption('--new-replica-count <n>')
-      .option('--apply-immediately', 'required by the API; changes are always applied immediately')
+      .option('--new-replica-count <n>', 'replicas in every shard')
+      .option('--replica-configuration <shards...>', 'per shard: NodeGroupId=0001,NewReplicaCount=2[,PreferredAvailabilityZones=az1,az2]');
+    if (name === 'decrease-replica-count') v.option('--replicas-to-remove <ids...>', 'cache cluster ids of the replicas to remove');
+    v.option('--apply-immediately', 'required by the API; changes are always applied immediately')
       .option('--no-apply-immediately')
-      .action(async (o: Common & { replicationGroupId: string; newReplicaCount: string; applyImmediately?: boolean }) => {
+      .action(async (o: Common & {
+        replicationGroupId: string;
+        newReplicaCount?: string;
+        replicaConfiguration?: string[];
+        replicasToRemove?: string[];
+        applyImmediately?: boolean;
+      }) => {
         if (o.applyImmediately === false) throw new Error('InvalidParameterValueException: ApplyImmediately must be true for replica count changes.');
-        printGroup(o, await op(o, name, { replicationGroupId: o.replicationGroupId, newReplicaCount: o.newReplicaCount }));
+        printGroup(o, await op(o, name, {
+          replicationGroupId: o.replicationGroupId,
+          newReplicaCount: o.newReplicaCount,
+          replicaConfiguration: o.replicaConfiguration ? parseShorthandList(o.replicaConfiguration) : undefined,
+          replicasToRemove: o.replicasToRemove,
+        }));
       });
   }
 

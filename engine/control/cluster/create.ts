@@ -4,7 +4,7 @@
  */
 import { ClusterHandle, ClusterMember, Member, rangeArgs, SlotLayout } from './cluster';
 import { LinkOptions } from './link';
-import { NodeView, readView, waitConverged, waitUntil } from './view';
+import { NodeView, pollInterval, readView, waitConverged, waitUntil } from './view';
 
 export interface CreateOptions extends LinkOptions {
   /** How long to wait for every node to agree (default 60 s). */
@@ -36,12 +36,13 @@ export async function createCluster(nodes: readonly ClusterMember[], layout: Slo
 /** MEETs `newcomers` from `via` and waits until every member knows every other. */
 export async function joinMembers(cluster: ClusterHandle, via: Member, newcomers: readonly Member[], timeoutMs = 60000): Promise<void> {
   const known = await readView(via.link);
-  for (const n of newcomers) if (!known.nodes.has(n.id)) await via.link.cmd('CLUSTER', 'MEET', n.host, n.port);
+  // Pipelined: one round trip for all of them (a busy node answered one MEET at a time slowly).
+  await Promise.all(newcomers.filter((n) => !known.nodes.has(n.id)).map((n) => via.link.cmd('CLUSTER', 'MEET', n.host, n.port)));
   const ids = cluster.live().map((m) => m.id);
   await waitUntil(async () => {
     const views = await Promise.all(cluster.live().map((m) => readView(m.link)));
     return views.every((v) => ids.every((id) => v.nodes.has(id) && !v.nodes.get(id)!.flags.has('handshake')));
-  }, 'every node to know every other', timeoutMs);
+  }, 'every node to know every other', timeoutMs, pollInterval(ids.length));
 }
 
 /** CLUSTER REPLICATE on each replica to its node group's primary. */

@@ -107,12 +107,20 @@ export async function waitConverged(links: readonly NodeLink[], opts: ConvergeOp
       const detail = last.map((v, i) => `${links[i].addr.host}:${links[i].addr.port} ok=${v.ok}\n${v.signature}`).join('\n---\n');
       throw new Error(`cluster did not converge: ${lastError instanceof Error ? lastError.message : ''}\n${detail}`);
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, pollInterval(links.length)));
   }
 }
 
-/** Waits until `cond` holds, polling every 50 ms. */
-export async function waitUntil(cond: () => Promise<boolean>, what: string, timeoutMs = 30000): Promise<void> {
+/**
+ * Polling reads CLUSTER NODES from every node: 50 ms for a small cluster, longer for a large one
+ * (60 nodes polled every 50 ms were a good part of the load that slowed their convergence).
+ */
+export function pollInterval(nodes: number): number {
+  return Math.max(50, nodes * 5);
+}
+
+/** Waits until `cond` holds, polling every `intervalMs` (50 ms). */
+export async function waitUntil(cond: () => Promise<boolean>, what: string, timeoutMs = 30000, intervalMs = 50): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -121,6 +129,6 @@ export async function waitUntil(cond: () => Promise<boolean>, what: string, time
       // a node that is still starting or just lost a link: try again
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

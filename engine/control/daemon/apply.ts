@@ -9,14 +9,15 @@ import { events } from '../api/event-messages';
 import { finishDeploy, prepareDeploy } from '../global/deploy';
 import { plan } from '../plan/plan';
 import type { Plan, PlanAction } from '../plan/types';
-import { createSnapshot, rdbFromArn, snapshotFile } from '../snapshots/snapshots';
+import { restoreFilesFor, whileRestoring } from '../snapshots/restore';
+import { createSnapshot } from '../snapshots/snapshots';
 import type { DeploymentSpec, ReplicationGroupDesired } from '../spec/model';
 import { Group, control } from '../state/types';
 
-function restoreFileFor(cp: ControlPlane, spec: ReplicationGroupDesired): string | undefined {
-  if (spec.snapshotName !== undefined) return snapshotFile(cp, spec.snapshotName);
-  if (spec.snapshotArns && spec.snapshotArns.length > 0) return rdbFromArn(cp, spec.snapshotArns[0]);
-  return undefined;
+/** A new group, seeded from its snapshot or RDB files when the template names them. */
+async function createGroupFrom(cp: ControlPlane, spec: ReplicationGroupDesired): Promise<void> {
+  const files = restoreFilesFor(cp, spec);
+  await whileRestoring(cp, spec, () => cp.createGroup(spec, files));
 }
 
 function groupsUsingUsers(cp: ControlPlane, userGroupIds: Set<string>): Group[] {
@@ -91,14 +92,14 @@ export async function runAction(cp: ControlPlane, a: PlanAction): Promise<void> 
       cp.save();
       return;
     case 'create-replication-group':
-      await cp.createGroup(a.desired, restoreFileFor(cp, a.desired));
+      await createGroupFrom(cp, a.desired);
       return;
     case 'replace-replication-group': {
       const old = s.replicationGroups[a.replicationGroupId];
       // UpdateReplacePolicy: Snapshot keeps the old group's data as a snapshot before it goes.
       const keep = a.snapshotBeforeDelete ? `${a.replicationGroupId}-replaced-${new Date().toISOString().slice(0, 19).replace(/[T:]/g, '-')}` : undefined;
       if (old) await cp.deleteGroup(old, await finalSnapshot(cp, keep));
-      await cp.createGroup(a.desired, restoreFileFor(cp, a.desired));
+      await createGroupFrom(cp, a.desired);
       return;
     }
     case 'delete-replication-group': {

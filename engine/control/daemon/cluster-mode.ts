@@ -10,7 +10,7 @@ import { azIndex } from './control-plane';
 import type { ControlPlane } from './control-plane';
 import { events } from '../api/event-messages';
 import {
-  ClusterHandle, ClusterMember, balancedLayout, createCluster, failoverShard, groupOwners, layoutFromSlots, reattach, reshard,
+  ClusterHandle, ClusterMember, balancedLayout, createCluster, failoverShard, groupOwners, layoutFromSlots, reattach, reshard, restoreShards,
 } from '../cluster';
 import type { LinkOptions } from '../cluster';
 import { pickReplica } from '../health/pick-replica';
@@ -48,7 +48,7 @@ function linkOptions(cp: ControlPlane, group: Group): LinkOptions {
   };
 }
 
-const memberOf = (ng: NodeGroup, n: Node): ClusterMember => ({
+export const memberOf = (ng: NodeGroup, n: Node): ClusterMember => ({
   host: n.endpoint.address, port: n.endpoint.port, nodeGroupId: ng.nodeGroupId, role: n.role,
 });
 
@@ -95,16 +95,15 @@ function usedAddresses(cp: ControlPlane): Set<string> {
   return used;
 }
 
-/** Adds a node record to node group `ng` (`<rg>-<ng>-<nnn>`); the caller launches it. */
-export async function addClusterNode(cp: ControlPlane, group: Group, ng: NodeGroup, role: Node['role']): Promise<Node> {
+/** Adds a node record to node group `ng` (`<rg>-<ng>-<nnn>`), in `az` when given; the caller launches it. */
+export async function addClusterNode(cp: ControlPlane, group: Group, ng: NodeGroup, role: Node['role'], az?: string): Promise<Node> {
   const taken = new Set(members(group).map((n) => n.cacheClusterId));
   let i = 1;
   while (taken.has(`${group.replicationGroupId}-${ng.nodeGroupId}-${pad(i, 3)}`)) i++;
   const id = `${group.replicationGroupId}-${ng.nodeGroupId}-${pad(i, 3)}`;
   const shardIndex = Math.max(0, group.nodeGroups.indexOf(ng));
-  const az = pickAz(group, shardIndex, ng.members.length);
-  const hosts = hostAddresses(azIndex(az), regionSlot(cp.state, group.replicationGroupId));
-  const address = await allocateAddress(hosts, group.spec.port, usedAddresses(cp));
+  az ??= pickAz(group, shardIndex, ng.members.length);
+  const address = await allocateAddress(hostAddresses(azIndex(az), regionSlot(cp.state, group.replicationGroupId)), group.spec.port, usedAddresses(cp));
   const node: Node = {
     cacheClusterId: id,
     cacheNodeId: '0001',
@@ -143,13 +142,13 @@ async function waitPing(cp: ControlPlane, group: Group, node: Node, timeoutMs = 
 }
 
 /** Launches nodes, waits for them to answer; returns when all do. */
-async function launchAll(cp: ControlPlane, group: Group, nodes: Node[]): Promise<void> {
+export async function launchAll(cp: ControlPlane, group: Group, nodes: Node[]): Promise<void> {
   await Promise.all(nodes.map((n) => cp.launch(group, n)));
   await Promise.all(nodes.map((n) => waitPing(cp, group, n)));
 }
 
 /** Waits until every replica among `nodes` has synced, then marks all of them available. */
-async function markReady(cp: ControlPlane, group: Group, nodes: Node[]): Promise<void> {
+export async function markReady(cp: ControlPlane, group: Group, nodes: Node[]): Promise<void> {
   await Promise.all(nodes.filter((n) => n.role === 'replica').map((n) => cp.waitReady(group, n)));
   for (const n of nodes) {
     setPhase(n, 'available');
@@ -159,8 +158,7 @@ async function markReady(cp: ControlPlane, group: Group, nodes: Node[]): Promise
 
 // ---- create ----------------------------------------------------------------------------------
 
-export async function createClusterGroup(cp: ControlPlane, spec: ReplicationGroupDesired, restoreFile?: string): Promise<Group> {
-  if (restoreFile) throw new Error('restoring a snapshot into a cluster-mode-enabled group is not run locally yet');
+export async function createClusterGroup(cp: ControlPlane, spec: ReplicationGroupDesired, restoreFiles?: readonly string[]): Promise<Group> {
   if (spec.transitEncryption) cp.ca.ensure();
   const configEp = await allocateAddress(endpointAddresses(regionSlot(cp.state, spec.replicationGroupId)), spec.port, usedAddresses(cp));
   const id = spec.replicationGroupId;
@@ -188,10 +186,14 @@ export async function createClusterGroup(cp: ControlPlane, spec: ReplicationGrou
     const cluster = await createCluster(
       group.nodeGroups.flatMap((ng) => ng.members.map((n) => memberOf(ng, n))),
       layoutFromSlots(group.nodeGroups),
-      linkOptions(cp, group),
+      // Gossip takes longer to reach every node of a large group on a small machine.
+      { ...linkOptions(cp, group), convergeTimeoutMs: Math.max(60000, nodes.length * 3000) },
     );
     if (!handles.has(cp)) handles.set(cp, new Map());
     handles.get(cp)!.set(id, cluster);
+    // Seeding: every key of the files goes to the shard owning its slot, whatever shard count
+    // the files came from; replicas are attached already and receive it too.
+    if (restoreFiles && restoreFiles.length > 0) await restoreShards(cluster, restoreFiles.map((f) => fs.readFileSync(f)));
     await markReady(cp, group, nodes);
     group.status = 'available';
     for (const ng of group.nodeGroups) ng.status = 'available';

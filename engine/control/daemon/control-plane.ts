@@ -341,8 +341,10 @@ export class ControlPlane {
 
   // ---- groups --------------------------------------------------------------------------------
 
-  async createGroup(spec: ReplicationGroupDesired, restoreFile?: string): Promise<Group> {
-    if (spec.clusterMode === 'enabled') return createClusterGroup(this, spec, restoreFile);
+  /** `restoreFiles`: RDB files to seed the group with (cluster mode disabled: one). */
+  async createGroup(spec: ReplicationGroupDesired, restoreFiles?: readonly string[]): Promise<Group> {
+    if (spec.clusterMode === 'enabled') return createClusterGroup(this, spec, restoreFiles);
+    const restoreFile = restoreFiles?.[0];
     if (spec.transitEncryption) this.ca.ensure();
     const used = this.usedAddresses();
     const slot = regionSlot(this.state, spec.replicationGroupId);

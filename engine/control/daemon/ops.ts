@@ -3,6 +3,8 @@
  * the control plane's queue; reads answer from the state at once.
  */
 import { applySpec, refreshLinks } from './apply';
+import { isClusterMode } from './cluster-mode';
+import { changeClusterReplicas, planReplicaChange, replicaChangeFromInput } from './cluster-replicas';
 import { ApiError, ControlPlane } from './control-plane';
 import { generateIamAuthToken } from './iam-tokens';
 import { modifyReplicationGroup } from './modify-group';
@@ -108,6 +110,17 @@ export async function runOp(cp: ControlPlane, op: string, input: Input): Promise
     case 'decrease-replica-count':
       return cp.serialize(async () => {
         const g = availableGroup(cp, str(input, 'replicationGroupId'));
+        if (isClusterMode(g)) {
+          const change = replicaChangeFromInput(op, input);
+          await changeClusterReplicas(cp, g, planReplicaChange(g, change), change.replicasToRemove);
+          return g;
+        }
+        // One shard: ReplicaConfiguration names node group 0001.
+        const configs = Array.isArray(input.replicaConfiguration) ? input.replicaConfiguration as Array<Record<string, unknown>> : [];
+        const shardConfig = configs[0];
+        if ((input.newReplicaCount === undefined || input.newReplicaCount === '') && shardConfig) {
+          input = { ...input, newReplicaCount: shardConfig.newReplicaCount };
+        }
         const n = Number(str(input, 'newReplicaCount'));
         const current = cp.replicasOf(g).length;
         if (!Number.isInteger(n) || n < 0 || n > 5) throw new ApiError('InvalidParameterValue', 'NewReplicaCount must be between 0 and 5.');

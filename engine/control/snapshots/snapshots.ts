@@ -8,7 +8,7 @@ import * as path from 'path';
 import { events } from '../api/event-messages';
 import { ApiError, ControlPlane } from '../daemon/control-plane';
 import { sleep } from '../hosts/local';
-import { Group, Snapshot, control, members } from '../state/types';
+import { Group, Node, Snapshot, control, members } from '../state/types';
 
 /** The window when the template sets none (ElastiCache picks one; we pick a fixed hour). */
 export const DEFAULT_SNAPSHOT_WINDOW = '05:00-06:00';
@@ -31,15 +31,55 @@ export function findSnapshot(cp: ControlPlane, name: string): Snapshot | undefin
   return cp.state.snapshots.find((s) => s.snapshotName === name);
 }
 
-export async function createSnapshot(cp: ControlPlane, group: Group, name: string, source: Snapshot['snapshotSource'], cacheClusterId?: string): Promise<Snapshot> {
-  if (findSnapshot(cp, name)) throw new ApiError('SnapshotAlreadyExistsFault', `Snapshot ${name} already exists.`);
+/** What one snapshot saves: a node per shard (a replica when one is up, as ElastiCache does) and its file. */
+interface ShardTarget {
+  readonly node: Node;
+  readonly nodeGroupId: string;
+  readonly slots?: string;
+  readonly file: string;
+}
+
+function snapshotTargets(cp: ControlPlane, group: Group, name: string, cacheClusterId?: string): ShardTarget[] {
+  if (group.spec.clusterMode === 'enabled') {
+    // One RDB file per shard, named like the service's exports (`<name>-0001.rdb`).
+    if (cacheClusterId !== undefined) {
+      throw new ApiError('InvalidParameterCombination', `${cacheClusterId} is a node of the cluster-mode-enabled group ${group.replicationGroupId}: snapshot the group with --replication-group-id.`);
+    }
+    return group.nodeGroups.map((ng) => {
+      const node = ng.members.find((n) => n.role === 'replica' && cp.isUp(n)) ?? ng.members.find((n) => n.role === 'primary');
+      if (!node || !cp.isUp(node)) throw new ApiError('InvalidCacheClusterStateFault', `No available node to snapshot in node group ${ng.nodeGroupId} of ${group.replicationGroupId}.`);
+      return { node, nodeGroupId: ng.nodeGroupId, slots: ng.slots, file: path.join('snapshots', `${name}-${ng.nodeGroupId}.rdb`) };
+    });
+  }
   const node = cacheClusterId !== undefined
     ? members(group).find((n) => n.cacheClusterId === cacheClusterId)
     : cp.replicasOf(group).find((n) => cp.isUp(n)) ?? cp.primaryOf(group);
   if (!node || !cp.isUp(node)) throw new ApiError('InvalidCacheClusterStateFault', `No available node to snapshot in ${group.replicationGroupId}.`);
+  return [{ node, nodeGroupId: '0001', file: path.join('snapshots', `${name}.rdb`) }];
+}
+
+/** BGSAVE on the node, then its dump.rdb copied to `target`. */
+async function bgsaveTo(cp: ControlPlane, group: Group, node: Node, target: string): Promise<void> {
+  const last = Number(await cp.call(group, node, ['LASTSAVE']));
+  await cp.call(group, node, ['BGSAVE']);
+  const deadline = Date.now() + 120000;
+  for (;;) {
+    const info = await cp.info(group, node, 'persistence');
+    if (info.rdb_bgsave_in_progress === '0' && Number(info.rdb_last_save_time) !== last) {
+      if (info.rdb_last_bgsave_status !== 'ok') throw new Error(`BGSAVE failed on ${node.cacheClusterId}`);
+      break;
+    }
+    if (Date.now() > deadline) throw new Error(`BGSAVE did not finish in 120 s on ${node.cacheClusterId}`);
+    await sleep(50);
+  }
+  fs.copyFileSync(path.join(cp.nodeDir(node), 'dump.rdb'), target);
+}
+
+export async function createSnapshot(cp: ControlPlane, group: Group, name: string, source: Snapshot['snapshotSource'], cacheClusterId?: string): Promise<Snapshot> {
+  if (findSnapshot(cp, name)) throw new ApiError('SnapshotAlreadyExistsFault', `Snapshot ${name} already exists.`);
+  const targets = snapshotTargets(cp, group, name, cacheClusterId);
   fs.mkdirSync(cp.dir.snapshotsDir, { recursive: true });
   const spec = group.spec;
-  const file = path.join('snapshots', `${name}.rdb`);
   const snap: Snapshot = {
     snapshotName: name,
     replicationGroupId: group.replicationGroupId,
@@ -49,7 +89,7 @@ export async function createSnapshot(cp: ControlPlane, group: Group, name: strin
     engine: spec.engine,
     engineVersion: spec.engineVersion,
     nodeType: spec.nodeType,
-    numNodeGroups: 1,
+    numNodeGroups: targets.length,
     port: spec.port,
     parameterGroupName: spec.parameterGroupName,
     subnetGroupName: spec.subnetGroupName,
@@ -68,34 +108,28 @@ export async function createSnapshot(cp: ControlPlane, group: Group, name: strin
   group.status = 'snapshotting';
   cp.save();
   try {
-    const last = Number(await cp.call(group, node, ['LASTSAVE']));
-    await cp.call(group, node, ['BGSAVE']);
-    const deadline = Date.now() + 120000;
-    for (;;) {
-      const info = await cp.info(group, node, 'persistence');
-      if (info.rdb_bgsave_in_progress === '0' && Number(info.rdb_last_save_time) !== last) {
-        if (info.rdb_last_bgsave_status !== 'ok') throw new Error('BGSAVE failed on the node');
-        break;
-      }
-      if (Date.now() > deadline) throw new Error('BGSAVE did not finish in 120 s');
-      await sleep(50);
-    }
-    const target = path.join(cp.dir.root, file);
-    fs.copyFileSync(path.join(cp.nodeDir(node), 'dump.rdb'), target);
-    snap.nodeSnapshots.push({
-      cacheClusterId: node.cacheClusterId,
-      nodeGroupId: '0001',
-      cacheNodeId: node.cacheNodeId,
-      cacheSize: fs.statSync(target).size,
-      cacheNodeCreateTime: node.createTime,
-      snapshotCreateTime: new Date().toISOString(),
-      file,
-    });
+    // Shards save at the same time, each on its own node.
+    const saved = await Promise.all(targets.map(async (t) => {
+      const target = path.join(cp.dir.root, t.file);
+      await bgsaveTo(cp, group, t.node, target);
+      return {
+        cacheClusterId: t.node.cacheClusterId,
+        nodeGroupId: t.nodeGroupId,
+        cacheNodeId: t.node.cacheNodeId,
+        ...(t.slots !== undefined ? { slots: t.slots } : {}),
+        cacheSize: fs.statSync(target).size,
+        cacheNodeCreateTime: t.node.createTime,
+        snapshotCreateTime: new Date().toISOString(),
+        file: t.file,
+      };
+    }));
+    snap.nodeSnapshots.push(...saved);
     snap.snapshotStatus = 'available';
     cp.emit(events.snapshotSucceeded(group.replicationGroupId, name));
     return snap;
   } catch (e) {
     cp.state.snapshots = cp.state.snapshots.filter((s) => s !== snap);
+    for (const t of targets) fs.rmSync(path.join(cp.dir.root, t.file), { force: true });
     cp.emit(events.snapshotFailed(group.replicationGroupId, name, (e as Error).message));
     throw new ApiError('SnapshotFeatureNotSupportedFault', `Snapshot ${name} failed: ${(e as Error).message}`);
   } finally {
@@ -104,31 +138,43 @@ export async function createSnapshot(cp: ControlPlane, group: Group, name: strin
   }
 }
 
-export function snapshotFile(cp: ControlPlane, name: string): string {
+function availableSnapshot(cp: ControlPlane, name: string): Snapshot {
   const snap = findSnapshot(cp, name);
   if (!snap || snap.snapshotStatus !== 'available' || snap.nodeSnapshots.length === 0) throw new ApiError('SnapshotNotFoundFault', `Snapshot ${name} not found.`);
-  return path.join(cp.dir.root, snap.nodeSnapshots[0].file);
+  return snap;
+}
+
+/** The RDB files of a snapshot, one per shard, in node group order. */
+export function snapshotFiles(cp: ControlPlane, name: string): string[] {
+  return availableSnapshot(cp, name).nodeSnapshots.map((n) => path.join(cp.dir.root, n.file));
+}
+
+export function snapshotFile(cp: ControlPlane, name: string): string {
+  return snapshotFiles(cp, name)[0];
 }
 
 export function copySnapshot(cp: ControlPlane, source: string, targetName: string, targetBucket?: string): Snapshot {
-  const file = snapshotFile(cp, source);
-  const original = findSnapshot(cp, source)!;
+  const original = availableSnapshot(cp, source);
   if (targetBucket !== undefined) {
     const dir = bucketDir(cp, targetBucket);
     fs.mkdirSync(dir, { recursive: true });
     // The service exports one `<name>-0001.rdb` per node group.
-    fs.copyFileSync(file, path.join(dir, `${targetName}-0001.rdb`));
+    original.nodeSnapshots.forEach((n, i) => fs.copyFileSync(path.join(cp.dir.root, n.file), path.join(dir, `${targetName}-${String(i + 1).padStart(4, '0')}.rdb`)));
     return original;
   }
   if (findSnapshot(cp, targetName)) throw new ApiError('SnapshotAlreadyExistsFault', `Snapshot ${targetName} already exists.`);
-  const copyFile = path.join('snapshots', `${targetName}.rdb`);
-  fs.copyFileSync(file, path.join(cp.dir.root, copyFile));
+  const perShard = original.nodeSnapshots.length > 1 || original.clusterMode === 'enabled';
+  const nodeSnapshots = original.nodeSnapshots.map((n) => {
+    const file = path.join('snapshots', perShard ? `${targetName}-${n.nodeGroupId}.rdb` : `${targetName}.rdb`);
+    fs.copyFileSync(path.join(cp.dir.root, n.file), path.join(cp.dir.root, file));
+    return { ...n, file };
+  });
   const copy: Snapshot = {
     ...original,
     snapshotName: targetName,
     snapshotSource: 'manual',
     arn: original.arn.replace(/[^:]+$/, targetName),
-    nodeSnapshots: original.nodeSnapshots.map((n) => ({ ...n, file: copyFile })),
+    nodeSnapshots,
   };
   cp.state.snapshots.push(copy);
   cp.save();

@@ -40,9 +40,6 @@ class Link {
     const plain = cfg.getNumber('port') > 0;
     const onConnect = () => {
       this.connected = true;
-      const user = cfg.get('masteruser');
-      const pass = cfg.get('masterauth');
-      if (pass) this.send(user ? ['AUTH', user, pass] : ['AUTH', pass], () => undefined);
     };
     const s = plain
       ? net.connect({ host: this.ip, port: this.port }, onConnect)
@@ -52,6 +49,11 @@ class Link {
     s.on('error', () => undefined);
     s.on('close', () => this.close());
     this.socket = s;
+    // AUTH goes first on the wire: a MEET's message is written right after open(), before the
+    // connection is up, and the peer's default user may need a password (an AUTH token).
+    const user = cfg.get('masteruser');
+    const pass = cfg.get('masterauth');
+    if (pass) this.send(user ? ['AUTH', user, pass] : ['AUTH', pass], () => undefined);
   }
 
   public send(args: string[], onReply: Pending['onReply']): void {
