@@ -13,8 +13,8 @@ import {
   ClusterHandle, ClusterMember, balancedLayout, createCluster, failoverShard, groupOwners, layoutFromSlots, reattach, reshard, restoreShards,
 } from '../cluster';
 import type { LinkOptions } from '../cluster';
-import { pickReplica } from '../health/pick-replica';
 import { regionSlot } from '../global/upstream';
+import { pickReplica } from '../health/pick-replica';
 import { allocateAddress, endpointAddresses, hostAddresses, sleep } from '../hosts/local';
 import { ADMIN_USER } from '../nodes/acl';
 import type { ReplicationGroupDesired } from '../spec/model';
@@ -103,7 +103,8 @@ export async function addClusterNode(cp: ControlPlane, group: Group, ng: NodeGro
   const id = `${group.replicationGroupId}-${ng.nodeGroupId}-${pad(i, 3)}`;
   const shardIndex = Math.max(0, group.nodeGroups.indexOf(ng));
   az ??= pickAz(group, shardIndex, ng.members.length);
-  const address = await allocateAddress(hostAddresses(azIndex(az), regionSlot(cp.state, group.replicationGroupId)), group.spec.port, usedAddresses(cp));
+  const hosts = hostAddresses(azIndex(az), regionSlot(cp.state, group.replicationGroupId));
+  const address = await allocateAddress(hosts, group.spec.port, usedAddresses(cp));
   const node: Node = {
     cacheClusterId: id,
     cacheNodeId: '0001',
