@@ -7,7 +7,7 @@ import { CLI, RunningNode, startNode, startRedis } from '../test/engine/nodes';
 
 const TESTS = ['set', 'get', 'incr', 'lpush', 'lpop', 'sadd', 'hset', 'zadd', 'eval'];
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const KEYS_FOR_MEMORY = Number(process.env.BENCH_MEMORY_KEYS ?? 1000000);
 /** The scripted command: a script that runs one write, as an application's small scripts do. */
 const EVAL = ['EVAL', "return redis.call('INCR', KEYS[1])", '1', 'bench:eval'];
