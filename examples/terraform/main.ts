@@ -84,7 +84,7 @@ export class LeaderboardStack extends TerraformStack {
         new tf.PasswordUser(this, 'App', {
           userId: 'leaderboard-app',
           userName: 'app',
-          accessControl: AccessControl.fromAccessString('on ~board:* +@read +@write +@sortedset -@dangerous'),
+          accessControl: AccessControl.fromAccessString('on ~board:* +@read +@write +@sortedset +@connection -@dangerous +cluster|slots +cluster|shards +cluster|nodes +cluster|info +cluster|myid +info'),
           passwords: [appPassword.stringValue],
         }),
       ],

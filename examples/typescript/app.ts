@@ -59,7 +59,8 @@ export class LeaderboardStack extends Stack {
         new PasswordUser(this, 'App', {
           userId: 'leaderboard-app',
           userName: 'app',
-          accessControl: AccessControl.fromAccessString('on ~board:* +@read +@write +@sortedset -@dangerous'),
+          // Cluster clients discover the shards with CLUSTER SLOTS/SHARDS and check nodes with INFO: granted after -@dangerous.
+          accessControl: AccessControl.fromAccessString('on ~board:* +@read +@write +@sortedset +@connection -@dangerous +cluster|slots +cluster|shards +cluster|nodes +cluster|info +cluster|myid +info'),
           passwords: [SecretValue.secretsManager('leaderboard/app-password')],
         }),
       ],

@@ -69,6 +69,9 @@ test('Leaderboard: cluster mode enabled, custom parameter group, RBAC users whos
     ['AppF1B96344', 'AuthenticationMode.Passwords[0]', 'SPEC-SECRET'],
   ]);
   expect(missing.problems[0].fix).toMatch(/--secrets FILE holding \{"leaderboard\/default-password": "..."\}, or set CDK_ELASTICACHE_SECRET_LEADERBOARD_DEFAULT_PASSWORD/);
+  // The users whose secrets are missing still count as password users: no rule says they have none.
+  expect(missing.users.map((u) => [u.userId, u.authenticationType, u.unresolvedPasswords])).toEqual([['leaderboard-default', 'password', 1], ['leaderboard-app', 'password', 1]]);
+  expect(validateSpec(missing).filter((p) => p.severity === 'error').map((p) => p.rule)).toEqual(['SPEC-SECRET', 'SPEC-SECRET']);
 
   const spec = readSpec(outdir, { stackName: 'Leaderboard', secrets: { 'leaderboard/default-password': PASSWORDS['leaderboard/default-password'] }, env: { CDK_ELASTICACHE_SECRET_LEADERBOARD_APP_PASSWORD: PASSWORDS['leaderboard/app-password'] } });
   expect(validateSpec(spec)).toEqual([]);

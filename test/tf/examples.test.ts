@@ -123,7 +123,7 @@ test('cluster mode enabled: 3 shards x 1 replica, TLS, RBAC, custom cluster para
     user_id: 'leaderboard-app',
     user_name: 'app',
     engine: 'valkey',
-    access_string: 'on ~board:* +@read +@write +@sortedset -@dangerous',
+    access_string: 'on ~board:* +@read +@write +@sortedset +@connection -@dangerous +cluster|slots +cluster|shards +cluster|nodes +cluster|info +cluster|myid +info',
     authentication_mode: { type: 'password', passwords: ['${var.app_password}'] },
   });
   expect(ug.args).toEqual({

@@ -199,6 +199,11 @@ export interface UserDesired {
   readonly authenticationType: AuthenticationTypeName;
   /** Resolved passwords (0-2). Never print them. */
   readonly passwords: string[];
+  /**
+   * How many passwords the template gives that could not be resolved locally (a secret not supplied): the
+   * deploy is refused for them already (SPEC-SECRET), and the rules treat them as passwords of unknown value.
+   */
+  readonly unresolvedPasswords?: number;
   readonly accessString: string;
   readonly tags: Record<string, string>;
 }

@@ -33,7 +33,8 @@ export class ProblemSink {
  */
 export class PropertyReader {
   constructor(
-    private readonly raw: Record<string, unknown>,
+    /** The properties as the template has them (intrinsics resolved, dynamic references not). */
+    public readonly raw: Record<string, unknown>,
     readonly origin: ResourceOrigin,
     private readonly sink: ProblemSink,
     private readonly secrets: SecretSources,

@@ -5,7 +5,7 @@ import { validateClusterModeParameters, validateParameters, validateParametersFo
 import { NodeGroupSpec, ParameterGroupFacts, ReplicationGroupSpec } from '#model/replication-group';
 import { validateReplicationGroupRules } from '#model/replication-group-rules';
 import { BUILT_IN_DEFAULT_USER_ID, UserGroupMemberModel, validateIdentifier, validateUser, validateUserGroup } from '#model/users';
-import { RESOLVED, Violation } from '#model/violation';
+import { RESOLVED, RuleContext, Violation } from '#model/violation';
 import { DeploymentSpec, ParameterGroupDesired, Problem, ReplicationGroupDesired, ResourceOrigin, UserDesired } from './model';
 import {
   explicitConstructProps,
@@ -16,6 +16,11 @@ import {
   userProperty,
 } from './property-names';
 import { terraformNames } from './terraform/read';
+
+/** Stands for a password the template gives through a secret not supplied locally (see UserDesired.unresolvedPasswords). */
+const UNRESOLVED_PASSWORD = Symbol('unresolved password');
+/** Resolved data, except those passwords: the rules count them but do not check their value. */
+const UNRESOLVED_PASSWORDS: RuleContext = { isUnresolved: (v) => v === UNRESOLVED_PASSWORD };
 
 function fromViolation(origin: ResourceOrigin, v: Violation, property: string): Problem {
   return {
@@ -71,12 +76,12 @@ export function validateSpec(spec: DeploymentSpec): Problem[] {
   }
 
   for (const u of spec.users) {
-    const vs = validateUser(RESOLVED, {
+    const vs = validateUser(UNRESOLVED_PASSWORDS, {
       userId: u.userId,
       userName: u.userName,
       engine: u.engine,
       authentication: u.authenticationType,
-      passwords: u.passwords,
+      passwords: u.unresolvedPasswords ? new Array<unknown>(u.unresolvedPasswords).fill(UNRESOLVED_PASSWORD) : u.passwords,
       accessString: u.accessString,
     });
     for (const v of vs) out.push(fromViolation(u.origin, v, userProperty(v.property)));
