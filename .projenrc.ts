@@ -139,4 +139,9 @@ project.addTask('bench:large-cluster', {
   exec: 'ts-node --project test/tsconfig.json bench/large-cluster-deploy.ts',
 });
 
+project.addTask('bench:deploy', {
+  description: 'Benchmark: deploy to available, failover time (kill -9 to the first write through the primary endpoint), writes lost, endpoint/direct throughput',
+  exec: 'ts-node --project test/tsconfig.json bench/deploy-failover.ts',
+});
+
 project.synth();

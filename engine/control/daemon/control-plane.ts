@@ -234,6 +234,12 @@ export class ControlPlane {
         }
         const info = await this.info(group, node, 'replication', 500);
         if (info.master_link_status === 'up') return;
+        // The primary it syncs from failed meanwhile: give up now (the node is not synced, so it must not be
+        // promoted or served) and let the failover queued behind this run; the monitor recovers the node after.
+        const primary = this.primaryOf(group);
+        if (primary !== undefined && primary !== node && this.failed.has(primary.cacheClusterId)) {
+          throw new Error(`node ${node.cacheClusterId} not ready: its primary ${primary.cacheClusterId} failed while it synced`);
+        }
         last = `replication link ${info.master_link_status ?? '?'}`;
       } catch (e) {
         last = (e as Error).message;
