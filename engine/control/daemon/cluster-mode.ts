@@ -287,6 +287,8 @@ export interface ShardChange {
   readonly remove?: readonly string[];
   /** Node groups to keep (scale in), instead of `remove`. */
   readonly retain?: readonly string[];
+  /** Same node groups, slots spread evenly over them (online rebalancing). */
+  readonly rebalance?: boolean;
 }
 
 /**
@@ -311,7 +313,7 @@ export async function reshardGroup(cp: ControlPlane, group: Group, change: Shard
   if (keep.length + added.length !== change.count) {
     throw new Error(`node groups to keep (${keep.length}) and add (${added.length}) do not make ${change.count}`);
   }
-  if (added.length === 0 && keep.length === current.length) return;
+  if (added.length === 0 && keep.length === current.length && !change.rebalance) return;
   const replicas = group.spec.nodeGroups[0]?.replicaCount ?? group.spec.replicasPerNodeGroup;
   group.status = 'modifying';
   const setProgress = (progressPercentage: number) => {

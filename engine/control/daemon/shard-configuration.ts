@@ -26,7 +26,11 @@ export function modifyShardConfiguration(cp: ControlPlane, input: Input): Group 
   const retain = list(input.nodeGroupsToRetain);
   if (remove.length && retain.length) throw new ApiError('InvalidParameterCombination', 'Specify NodeGroupsToRemove or NodeGroupsToRetain, not both.');
   for (const ng of [...remove, ...retain]) if (!current.includes(ng)) throw new ApiError('NodeGroupNotFoundFault', `Node group ${ng} not found.`);
-  if (count === current.length) throw new ApiError('InvalidParameterValue', `NodeGroupCount ${count} is the current number of node groups.`);
+  // The current count (and nothing to remove) asks for online rebalancing: slots spread evenly over the shards.
+  const rebalance = count === current.length;
+  if (rebalance && (remove.length || retain.length)) {
+    throw new ApiError('InvalidParameterCombination', 'NodeGroupsToRemove and NodeGroupsToRetain apply only when scaling in.');
+  }
   if (count < current.length) {
     if (!remove.length && !retain.length) throw new ApiError('InvalidParameterValue', 'Scaling in needs NodeGroupsToRemove or NodeGroupsToRetain.');
     const left = retain.length ? retain.length : current.length - remove.length;
@@ -36,7 +40,7 @@ export function modifyShardConfiguration(cp: ControlPlane, input: Input): Group 
   cp.save();
   void cp.serialize(async () => {
     try {
-      await reshardGroup(cp, g, { count, remove, retain });
+      await reshardGroup(cp, g, { count, remove, retain, rebalance });
       const replicaCount = g.spec.nodeGroups[0]?.replicaCount ?? g.spec.replicasPerNodeGroup;
       g.spec = {
         ...g.spec,
