@@ -1,8 +1,10 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { Cluster } from 'ioredis';
 import { clusterCheck, memDir, redisNode, TestNode } from './cluster-nodes';
 import { balancedLayout, ClusterHandle, createCluster, evenLayout, failoverShard, groupOwners, readView, reshard } from '../../engine/control/cluster';
 import { keySlot } from '../../engine/server/cluster/slots';
+import { waitFor } from '../engine/nodes';
 
 // The same library driving Debian's redis-server 7.0 in cluster mode (real replication, real bus):
 // the commands it sends are ones a real server understands. 3 shards × 1 replica, scale out to 4,
@@ -53,6 +55,16 @@ test('createCluster, reshard 3 → 4 and failover on redis-server', async () => 
   const ranges = v.nodes.get(cluster.primaryOf('0002').id)!.slots;
   const inShard = Array.from({ length: 1000 }, (_, i) => `r:${i}`).filter((k) => ranges.some(([a, b]) => keySlot(k) >= a && keySlot(k) <= b));
   expect(inShard.length).toBeGreaterThan(0);
+  // redis-server starts a replica's first (diskless) sync after repl-diskless-sync-delay (5 s): the reshard can finish
+  // sooner, so wait until the replica has everything its primary has before killing the primary.
+  const standby = nodes.find((n) => n.member.nodeGroupId === '0002' && n.member.role === 'replica')!;
+  const replInfo = (port: number) => spawnSync('redis-cli', ['-p', String(port), 'INFO', 'replication'], { encoding: 'utf8' }).stdout;
+  const field = (info: string, name: string) => new RegExp(`^${name}:(\\S+)`, 'm').exec(info)?.[1];
+  await waitFor(() => {
+    const r = replInfo(standby.member.port);
+    return field(r, 'master_link_status') === 'up' && field(r, 'master_sync_in_progress') === '0'
+      && field(r, 'slave_repl_offset') === field(replInfo(victim.member.port), 'master_repl_offset');
+  }, 'the 0002 replica in sync with its primary', 30000);
   victim.kill();
   await new Promise<void>((res) => { const t = setInterval(() => cluster!.primaryOf('0002').link.closed && (clearInterval(t), res()), 20); });
   await failoverShard(cluster, '0002');
