@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import { evenSlotRanges, nodeGroupIds } from '#model/topology';
 import { azIndex } from './control-plane';
 import type { ControlPlane } from './control-plane';
+import { inFailoverLane } from './failover-lane';
 import { events } from '../api/event-messages';
 import {
   ClusterHandle, ClusterMember, balancedLayout, createCluster, failoverShard, groupOwners, layoutFromSlots, reattach, reshard, restoreShards,
@@ -211,9 +212,20 @@ export async function createClusterGroup(cp: ControlPlane, spec: ReplicationGrou
 
 /**
  * A failed primary of a shard: its replica is promoted (CLUSTER FAILOVER TAKEOVER through the
- * library), then the failed node is restarted and rejoins as a replica.
+ * library) on the failover lane, never behind the control plane's queue; the failed node is
+ * recovered by the monitor afterwards and rejoins as a replica (a test failover whose primary was
+ * down replaces it here).
  */
 export async function failoverClusterShard(cp: ControlPlane, group: Group, oldPrimary: Node, why: 'failed' | 'test'): Promise<Node | undefined> {
+  const next = await inFailoverLane(cp, group.replicationGroupId, () => promoteInShard(cp, group, oldPrimary, why));
+  if (next !== undefined && why === 'test' && !cp.isUp(oldPrimary)) await replaceClusterNode(cp, group, oldPrimary);
+  return next;
+}
+
+async function promoteInShard(cp: ControlPlane, group: Group, oldPrimary: Node, why: 'failed' | 'test'): Promise<Node | undefined> {
+  // Another failover (or a removal) got there first while this one waited in the lane.
+  if (cp.state.replicationGroups[group.replicationGroupId] !== group || group.status === 'deleting') return undefined;
+  if (oldPrimary.role !== 'primary' || !members(group).includes(oldPrimary)) return undefined;
   const ng = nodeGroupOf(group, oldPrimary);
   const candidates = ng.members.filter((n) => n.role === 'replica' && cp.isUp(n));
   if (candidates.length === 0) {
@@ -229,7 +241,6 @@ export async function failoverClusterShard(cp: ControlPlane, group: Group, oldPr
   cp.save();
   cp.emit(events.failoverCompleted(next.cacheClusterId, oldPrimary.cacheClusterId, next.cacheClusterId));
   cp.emit(events.failoverCompletedForGroup(group.replicationGroupId, oldPrimary.cacheClusterId, next.cacheClusterId));
-  if (why === 'failed' || !cp.isUp(oldPrimary)) await replaceClusterNode(cp, group, oldPrimary);
   return next;
 }
 
@@ -240,7 +251,8 @@ export async function replaceClusterNode(cp: ControlPlane, group: Group, node: N
   if (node.role === 'primary') {
     if (group.spec.automaticFailover && ng.members.some((n) => n.role === 'replica' && cp.isUp(n))) {
       await failoverClusterShard(cp, group, node, 'failed');
-      return;
+      if (node.role === 'primary') return; // not failed over: the monitor tries again
+      // It rejoins as a replica of the new primary, below.
     }
   } else if (!ng.members.some((n) => n.role === 'primary' && cp.isUp(n))) {
     return; // wait for a primary to sync from

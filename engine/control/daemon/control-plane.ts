@@ -1,13 +1,16 @@
 /**
  * The control plane of one state directory: it owns the deployed state while it runs, starts and
  * replaces nodes on hosts, routes the endpoints (served by the router process), and serializes every change (deploys, verbs,
- * failovers) through one queue so they never interleave. State is saved after every change.
+ * node recoveries) through one queue so they never interleave; failovers of failed primaries run on the failover lane
+ * (failover-lane.ts) so they never wait behind it. State is saved after every change.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import {
   clusterModeLines, closeClusterHandle, createClusterGroup, isClusterMode, nodeGroupOf,
 } from './cluster-mode';
+import { inFailoverLane } from './failover-lane';
+import { PrimaryLost, syncedFromCurrentPrimary } from './follow-primary';
 import { iamTokenHashes } from './iam-tokens';
 import { ApiError } from '../api/errors';
 import { EventDraft, events, notificationBody } from '../api/event-messages';
@@ -233,15 +236,11 @@ export class ControlPlane {
           return;
         }
         const info = await this.info(group, node, 'replication', 500);
-        if (info.master_link_status === 'up') return;
-        // The primary it syncs from failed meanwhile: give up now (the node is not synced, so it must not be
-        // promoted or served) and let the failover queued behind this run; the monitor recovers the node after.
-        const primary = this.primaryOf(group);
-        if (primary !== undefined && primary !== node && this.failed.has(primary.cacheClusterId)) {
-          throw new Error(`node ${node.cacheClusterId} not ready: its primary ${primary.cacheClusterId} failed while it synced`);
-        }
+        // Re-pointed when a failover promoted another node meanwhile; gives up when its primary failed for good.
+        if (await syncedFromCurrentPrimary(this, group, node, info)) return;
         last = `replication link ${info.master_link_status ?? '?'}`;
       } catch (e) {
+        if (e instanceof PrimaryLost) throw e;
         last = (e as Error).message;
       }
       await sleep(25);
@@ -406,6 +405,11 @@ export class ControlPlane {
   }
 
   async removeNode(group: Group, node: Node): Promise<void> {
+    // On the failover lane: a failover must not promote the replica being removed.
+    return inFailoverLane(this, group.replicationGroupId, () => this.removeNow(group, node));
+  }
+
+  private async removeNow(group: Group, node: Node): Promise<void> {
     setPhase(node, 'deleting');
     this.save();
     this.repointEndpoints(group);

@@ -2,13 +2,15 @@
  * Health checks and recovery. Every node gets a PING on a persistent admin connection every
  * `intervalMs`; a node whose process is gone, or that misses `missesAllowed` checks in a row
  * (wedged), has failed. A failed primary is failed over (the replica with the highest replication
- * offset is promoted, the others re-pointed, the primary endpoint follows); a failed node is then
- * replaced in place and resyncs as a replica.
+ * offset is promoted, the others re-pointed, the primary endpoint follows) on the failover lane,
+ * never behind the control plane's queue; a failed node is then replaced in place through the queue
+ * and resyncs as a replica.
  */
 import { pickReplica } from './pick-replica';
 import { events } from '../api/event-messages';
 import { failoverClusterShard, isClusterMode, replaceClusterNode } from '../daemon/cluster-mode';
 import { ControlPlane } from '../daemon/control-plane';
+import { inFailoverLane } from '../daemon/failover-lane';
 import { promotionTarget } from '../global/upstream';
 import { sleep } from '../hosts/local';
 import { AdminConnection } from '../nodes/admin-client';
@@ -94,28 +96,35 @@ export class HealthMonitor {
     if (!gone && misses < this.opts.missesAllowed) return;
     this.misses.delete(id);
     if (node.status !== 'available' || this.cp.busy.has(id)) return;
-    // From here on the node has failed; the recovery runs in the control plane's queue.
+    // From here on the node has failed.
     this.cp.failed.add(id);
     this.cp.repointEndpoints(group);
+    if (canFailOver(this.cp, group, node)) this.failOver(group, node);
+    // Anything else is recovered from the next tick on, through the control plane's queue.
+  }
+
+  /**
+   * Promotes a replica in place of a failed primary on the failover lane: at once, whatever the
+   * control plane's queue holds (a recovery there may wait 30 s for a sync). The failed node stays
+   * in `failed` and is recovered as a replica from the next tick on.
+   */
+  private failOver(group: Group, node: Node): void {
+    const id = node.cacheClusterId;
     this.cp.busy.add(id);
-    const work = node.role === 'primary' && group.spec.automaticFailover
-      ? () => failover(this.cp, group, node, 'failed')
-      : () => Promise.resolve();
-    // The failover itself jumps the queue's wait for long deploys only through `serialize` order;
-    // it is queued first thing so it runs before any later request.
-    void this.cp.serialize(async () => {
-      try {
-        await work();
-      } finally {
-        this.cp.busy.delete(id);
-      }
-    }).catch(() => undefined);
+    void failover(this.cp, group, node, 'failed')
+      .catch(() => undefined)
+      .finally(() => this.cp.busy.delete(id));
   }
 
   /** Replaces a failed node in place (same host and port) and resyncs it as a replica. */
   private recover(group: Group, node: Node): void {
     const id = node.cacheClusterId;
     if (this.cp.busy.has(id)) return;
+    // A failed primary found at adoption, or whose failover could not run before: fail over first.
+    if (canFailOver(this.cp, group, node)) {
+      this.failOver(group, node);
+      return;
+    }
     this.cp.busy.add(id);
     void this.cp.serialize(async () => {
       try {
@@ -127,12 +136,30 @@ export class HealthMonitor {
   }
 }
 
+/** A primary whose node group has a live replica to promote, with automatic failover on. */
+function canFailOver(cp: ControlPlane, group: Group, node: Node): boolean {
+  if (node.role !== 'primary' || !group.spec.automaticFailover) return false;
+  const ng = group.nodeGroups.find((x) => x.members.includes(node));
+  return ng !== undefined && ng.members.some((n) => n !== node && n.role === 'replica' && cp.isUp(n));
+}
+
 /**
  * Promotes the most up-to-date replica of `group` in place of `oldPrimary` (failed, or being
- * demoted by test-failover). Returns the new primary.
+ * demoted by test-failover), on the failover lane. Returns the new primary. A failed old primary
+ * is left to the monitor's recovery, except when a test failover found it down (then it is
+ * replaced here, in the caller's turn of the queue).
  */
 export async function failover(cp: ControlPlane, group: Group, oldPrimary: Node, why: 'failed' | 'test'): Promise<Node | undefined> {
   if (isClusterMode(group)) return failoverClusterShard(cp, group, oldPrimary, why);
+  const next = await inFailoverLane(cp, group.replicationGroupId, () => promote(cp, group, oldPrimary, why));
+  if (next !== undefined && why === 'test' && !cp.isUp(oldPrimary)) await replaceNode(cp, group, oldPrimary);
+  return next;
+}
+
+async function promote(cp: ControlPlane, group: Group, oldPrimary: Node, why: 'failed' | 'test'): Promise<Node | undefined> {
+  // Another failover (or a removal) got there first while this one waited in the lane.
+  if (cp.state.replicationGroups[group.replicationGroupId] !== group || group.status === 'deleting') return undefined;
+  if (oldPrimary.role !== 'primary' || !members(group).includes(oldPrimary)) return undefined;
   const candidates = cp.replicasOf(group).filter((n) => cp.isUp(n));
   if (candidates.length === 0) {
     cp.emit({ sourceType: 'replication-group', sourceIdentifier: group.replicationGroupId, message: 'Failover not possible for node group 0001: no available replica' });
@@ -146,6 +173,7 @@ export async function failover(cp: ControlPlane, group: Group, oldPrimary: Node,
   cp.repointEndpoints(group);
   cp.save();
   const to = [next.endpoint.address, String(next.endpoint.port)];
+  // Replicas being started or resynced are not up yet: they re-point themselves (follow-primary.ts).
   await Promise.all(cp.replicasOf(group).filter((r) => r !== oldPrimary && cp.isUp(r))
     .map((r) => cp.call(group, r, ['REPLICAOF', ...to]).catch(() => undefined)));
   cp.emit(events.failoverCompleted(next.cacheClusterId, oldPrimary.cacheClusterId, next.cacheClusterId));
@@ -153,8 +181,6 @@ export async function failover(cp: ControlPlane, group: Group, oldPrimary: Node,
   if (why === 'test' && cp.isUp(oldPrimary)) {
     await cp.call(group, oldPrimary, ['REPLICAOF', ...to]);
     cp.repointEndpoints(group);
-  } else {
-    await replaceNode(cp, group, oldPrimary);
   }
   return next;
 }
@@ -167,7 +193,8 @@ export async function replaceNode(cp: ControlPlane, group: Group, node: Node): P
   if (node.role === 'primary') {
     if (group.spec.automaticFailover && cp.replicasOf(group).some((n) => cp.isUp(n))) {
       await failover(cp, group, node, 'failed');
-      return;
+      if (node.role === 'primary') return; // not failed over: the monitor tries again
+      // It comes back as a replica of the new primary, below.
     }
     // No replica to promote: the primary comes back in place (with whatever its dir holds).
   } else if (!primary || !cp.isUp(primary)) {
