@@ -160,7 +160,8 @@ function benchmark(host: string, port: number, extra: string[]): Record<string, 
 
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return `min ${s[0]} ms, median ${s[Math.floor(s.length / 2)]} ms, p90 ${s[Math.floor(s.length * 0.9)]} ms, max ${s[s.length - 1]} ms`;
+  return `min ${s[0]} ms, median ${s[Math.floor(s.length / 2)]} ms, p90 ${s[Math.floor(s.length * 0.9)]} ms, max ${s[s.length - 1]} ms, `
+    + `rounds over 2 s: ${s.filter((x) => x > 2000).length}/${s.length}`;
 };
 
 async function main(): Promise<void> {
@@ -172,7 +173,7 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     await cli(['deploy', file, '--state-dir', stateDir, ...(ENGINE ? ['--engine-binary', ENGINE] : [])]);
     console.log(`engine: ${ENGINE ?? 'bundled node (cdk-elasticache server)'}`);
-    console.log(`deploy → available, two groups of 1 primary + 2 replicas (one with TLS): ${Date.now() - t0} ms (including starting the control plane)`);
+    console.log(`deploy → available, two groups of 1 primary + 2 replicas (one with TLS): ${Date.now() - t0} ms (including starting the control plane), load average ${os.loadavg()[0].toFixed(1)}`);
 
     const t = topology(stateDir);
     const ratios: string[] = [];
@@ -186,6 +187,9 @@ async function main(): Promise<void> {
     console.log('throughput (redis-benchmark):');
     for (const r of ratios) console.log(`  ${r}`);
 
+    // The machine may be shared: the figures mean little without its load.
+    const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
+    console.log(`load average before the failovers: ${load()}`);
     for (const wait of [false, true]) {
       const r = await failoverRounds(stateDir, wait);
       console.log(`failover (${FAILOVERS} × kill -9 of the primary → first acknowledged write via the primary endpoint), ${wait ? 'SET + WAIT 1 (synchronous)' : 'SET (asynchronous replication)'}:`);
@@ -196,6 +200,7 @@ async function main(): Promise<void> {
       console.log(`failover (${FAILOVERS} × kill -9), Valkey 9 group with Durability sync (sync-replicas 1), TLS, plain SET:`);
       console.log(`  ${stats(r.times)}; acknowledged writes ${r.acked}, lost ${r.lost}`);
     }
+    console.log(`load average after the failovers: ${load()}`);
   } finally {
     await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']).catch((e) => console.error(e.message));
     fs.rmSync(work, { recursive: true, force: true });
