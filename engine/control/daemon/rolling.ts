@@ -44,18 +44,26 @@ async function rollNodeGroup(cp: ControlPlane, group: Group, nodeGroupId: string
   const ng = group.nodeGroups.find((x) => x.nodeGroupId === nodeGroupId)!;
   const pending = (n: Node) => (change.nodeType !== undefined && n.nodeType !== change.nodeType)
     || (change.engineVersion !== undefined && n.engineVersion !== change.engineVersion);
-  for (const r of ng.members.filter((n) => n.role === 'replica' && pending(n))) await replaceOne(cp, group, r, change);
-  const primary = ng.members.find((n) => n.role === 'primary');
-  if (!primary || !pending(primary)) return;
-  if (ng.members.some((n) => n.role === 'replica' && cp.isUp(n))) {
-    cp.busy.add(primary.cacheClusterId);
-    try {
-      await failover(cp, group, primary, 'test');
-    } finally {
-      cp.busy.delete(primary.cacheClusterId);
+  // Roles are read afresh before each step: an automatic failover (its own lane) may change them meanwhile.
+  for (;;) {
+    const replica = ng.members.find((n) => n.role === 'replica' && pending(n));
+    if (replica) {
+      await replaceOne(cp, group, replica, change);
+      continue;
     }
+    const primary = ng.members.find((n) => n.role === 'primary');
+    if (!primary || !pending(primary)) return;
+    if (ng.members.some((n) => n.role === 'replica' && cp.isUp(n))) {
+      cp.busy.add(primary.cacheClusterId);
+      try {
+        await failover(cp, group, primary, 'test');
+      } finally {
+        cp.busy.delete(primary.cacheClusterId);
+      }
+      if (primary.role === 'replica') continue; // rolled as a replica now
+    }
+    await replaceOne(cp, group, primary, change);
   }
-  await replaceOne(cp, group, primary, change);
 }
 
 /** Rolls every node of `group` to `desired`'s node type and engine version; the spec is updated at the end. */
