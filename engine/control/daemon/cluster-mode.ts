@@ -15,7 +15,7 @@ import {
 } from '../cluster';
 import type { LinkOptions } from '../cluster';
 import { regionSlot } from '../global/upstream';
-import { pickReplica } from '../health/pick-replica';
+import { pickReplica, promotable } from '../health/pick-replica';
 import { allocateAddress, endpointAddresses, hostAddresses, sleep } from '../hosts/local';
 import { ADMIN_USER } from '../nodes/acl';
 import type { ReplicationGroupDesired } from '../spec/model';
@@ -227,7 +227,7 @@ async function promoteInShard(cp: ControlPlane, group: Group, oldPrimary: Node, 
   if (cp.state.replicationGroups[group.replicationGroupId] !== group || group.status === 'deleting') return undefined;
   if (oldPrimary.role !== 'primary' || !members(group).includes(oldPrimary)) return undefined;
   const ng = nodeGroupOf(group, oldPrimary);
-  const candidates = ng.members.filter((n) => n.role === 'replica' && cp.isUp(n));
+  const candidates = ng.members.filter((n) => promotable(cp, n));
   if (candidates.length === 0) {
     cp.emit({ sourceType: 'replication-group', sourceIdentifier: group.replicationGroupId, message: `Failover not possible for node group ${ng.nodeGroupId}: no available replica` });
     return undefined;

@@ -5,6 +5,7 @@
  * does not re-point it), rather than waiting out its timeout on a dead primary.
  */
 import type { ControlPlane } from './control-plane';
+import { promotable } from '../health/pick-replica';
 import type { Group, Node } from '../state/types';
 
 /** The replica's primary failed and no failover will replace it: waiting longer is pointless. */
@@ -24,7 +25,7 @@ export async function syncedFromCurrentPrimary(cp: ControlPlane, group: Group, n
   const primary = shard.find((n) => n.role === 'primary');
   if (primary === undefined || primary === node) return false;
   if (cp.failed.has(primary.cacheClusterId)) {
-    const failoverComing = group.spec.automaticFailover && shard.some((n) => n !== node && n.role === 'replica' && cp.isUp(n));
+    const failoverComing = group.spec.automaticFailover && shard.some((n) => n !== node && promotable(cp, n));
     if (!failoverComing) {
       throw new PrimaryLost(`node ${node.cacheClusterId} not ready: its primary ${primary.cacheClusterId} failed while it synced`);
     }

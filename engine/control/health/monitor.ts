@@ -6,7 +6,7 @@
  * never behind the control plane's queue; a failed node is then replaced in place through the queue
  * and resyncs as a replica.
  */
-import { pickReplica } from './pick-replica';
+import { pickReplica, promotable } from './pick-replica';
 import { events } from '../api/event-messages';
 import { failoverClusterShard, isClusterMode, replaceClusterNode } from '../daemon/cluster-mode';
 import { ControlPlane } from '../daemon/control-plane';
@@ -140,7 +140,7 @@ export class HealthMonitor {
 function canFailOver(cp: ControlPlane, group: Group, node: Node): boolean {
   if (node.role !== 'primary' || !group.spec.automaticFailover) return false;
   const ng = group.nodeGroups.find((x) => x.members.includes(node));
-  return ng !== undefined && ng.members.some((n) => n !== node && n.role === 'replica' && cp.isUp(n));
+  return ng !== undefined && ng.members.some((n) => n !== node && promotable(cp, n));
 }
 
 /**
@@ -160,7 +160,7 @@ async function promote(cp: ControlPlane, group: Group, oldPrimary: Node, why: 'f
   // Another failover (or a removal) got there first while this one waited in the lane.
   if (cp.state.replicationGroups[group.replicationGroupId] !== group || group.status === 'deleting') return undefined;
   if (oldPrimary.role !== 'primary' || !members(group).includes(oldPrimary)) return undefined;
-  const candidates = cp.replicasOf(group).filter((n) => cp.isUp(n));
+  const candidates = cp.replicasOf(group).filter((n) => promotable(cp, n));
   if (candidates.length === 0) {
     cp.emit({ sourceType: 'replication-group', sourceIdentifier: group.replicationGroupId, message: 'Failover not possible for node group 0001: no available replica' });
     return undefined;

@@ -14,6 +14,14 @@ export interface Candidate {
   readonly offset: number;
 }
 
+/**
+ * A replica a failover may promote: available, not failed, and not in the middle of a change of the
+ * control plane's own (replaced, rolled, removed: those mark it busy).
+ */
+export function promotable(cp: ControlPlane, n: Node): boolean {
+  return n.role === 'replica' && cp.isUp(n) && !cp.busy.has(n.cacheClusterId);
+}
+
 /** The template's preferred AZ for the primary of the node group `oldPrimary` is in. */
 export function preferredPrimaryAz(group: Group, nodeGroupId: string): string | undefined {
   const ng = group.spec.nodeGroups.find((g) => g.nodeGroupId === nodeGroupId) ?? group.spec.nodeGroups[0];
@@ -35,7 +43,7 @@ export function rankCandidates(candidates: readonly Candidate[], oldPrimary: Nod
 export async function pickReplica(
   cp: ControlPlane, group: Group, oldPrimary: Node, replicas: readonly Node[], nodeGroupId: string,
 ): Promise<Node | undefined> {
-  const live = replicas.filter((n) => n !== oldPrimary && cp.isUp(n));
+  const live = replicas.filter((n) => n !== oldPrimary && promotable(cp, n));
   if (live.length === 0) return undefined;
   const candidates = await Promise.all(live.map(async (node) => {
     try {
