@@ -129,6 +129,8 @@ describe('a failover never waits behind a node recovery', () => {
     const t = await topology(stateDir, 'failq');
     const writer = await client(t.primary.host, t.primary.port);
     await writer.set('before', '1');
+    // On both replicas before the kill (replication is asynchronous).
+    expect(await writer.call('WAIT', '2', '5000')).toBe(2);
     const a = primary('failq');
     process.kill(a.pid, 'SIGKILL');
     await waitFor(() => primary('failq').cacheClusterId !== a.cacheClusterId, 'the first failover');

@@ -14,6 +14,8 @@ export interface FailoverOptions {
   /** TAKEOVER even when the primary answers (test-failover of a hung primary). */
   readonly force?: boolean;
   readonly convergeTimeoutMs?: number;
+  /** Nodes not to wait for (being restarted: they rejoin later, with reattach). */
+  readonly ignore?: ReadonlyArray<{ host: string; port: number }>;
 }
 
 async function answers(m: Member): Promise<boolean> {
@@ -36,7 +38,8 @@ export async function failoverShard(cluster: ClusterHandle, group: string, opts:
   replica.role = 'primary';
   old.role = 'replica';
   // Only the live nodes are asked to agree; the old primary rejoins later (reattach).
-  await converge(cluster, opts.convergeTimeoutMs ?? 30000, primaryUp ? [] : [old]);
+  const ignored = (opts.ignore ?? []).map((n) => cluster.find(n)).filter((m): m is Member => m !== undefined);
+  await converge(cluster, opts.convergeTimeoutMs ?? 30000, [...(primaryUp ? [] : [old]), ...ignored]);
   return replica;
 }
 

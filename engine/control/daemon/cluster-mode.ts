@@ -234,7 +234,9 @@ async function promoteInShard(cp: ControlPlane, group: Group, oldPrimary: Node, 
   }
   const cluster = await clusterHandle(cp, group);
   const next = (await pickReplica(cp, group, oldPrimary, candidates, ng.nodeGroupId))!;
-  await failoverShard(cluster, ng.nodeGroupId, { replica: { host: next.endpoint.address, port: next.endpoint.port }, force: why === 'failed' });
+  // Nodes being restarted or resynced are not waited for (one may be stopped mid-recovery): they rejoin with reattach.
+  const ignore = members(group).filter((n) => n !== oldPrimary && !cp.isUp(n)).map((n) => ({ host: n.endpoint.address, port: n.endpoint.port }));
+  await failoverShard(cluster, ng.nodeGroupId, { replica: { host: next.endpoint.address, port: next.endpoint.port }, force: why === 'failed', ignore });
   oldPrimary.role = 'replica';
   next.role = 'primary';
   cp.repointEndpoints(group);
