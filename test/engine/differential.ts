@@ -69,6 +69,33 @@ export function useDifferential(assign: (d: Differential) => void, directives: s
   });
 }
 
+/**
+ * Jest hooks for a test file that checks each command in RESP2 and in RESP3: two harnesses, the
+ * second switched to RESP3 (HELLO 3), started before the tests and stopped after; `assign` gets both.
+ * Returns a function that checks the same commands on both.
+ */
+export function useDifferentialResp2And3(
+  assign: (resp2: Differential, resp3: Differential) => void,
+): (commands: Array<Array<string | number>>) => Promise<void> {
+  let d: Differential | undefined;
+  let d3: Differential | undefined;
+  beforeAll(async () => {
+    d = await Differential.start();
+    d3 = await Differential.start();
+    if (!d || !d3) throw new Error('redis-server is required for the differential tests');
+    await d3.both('HELLO', '3');
+    assign(d, d3);
+  }, 30000);
+  afterAll(async () => {
+    await d?.stop();
+    await d3?.stop();
+  });
+  return async (commands) => {
+    await d!.check(commands);
+    await d3!.check(commands);
+  };
+}
+
 function big(_k: string, v: unknown): unknown {
   return typeof v === 'bigint' ? `${v}n` : v;
 }
