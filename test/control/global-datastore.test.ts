@@ -9,7 +9,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import Redis from 'ioredis';
 import { createClient } from 'redis';
-import { alive, cli, json, killAll, knownPids, ok, tempDir } from './control-cli';
+import { alive, cli, json, killAll, knownPids, ok, tearDown, tempDir } from './control-cli';
 import { Engine, GlobalDatastore, NodeType, ReplicationGroup } from '../../src';
 import { waitFor } from '../engine/nodes';
 
@@ -70,9 +70,7 @@ describe('a two-region Global Datastore deployed from the CDK construct', () => 
 
   afterAll(async () => {
     for (const c of clients) await Promise.resolve(c.disconnect()).catch(() => undefined);
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
-    killAll(stateDir);
-    fs.rmSync(work, { recursive: true, force: true });
+    await tearDown(stateDir, work);
   });
 
   test('the secondary stack alone is refused: the datastore id comes from the primary stack', async () => {
