@@ -51,10 +51,11 @@ export class Differential {
 }
 
 /**
- * Jest hooks for a test file that runs against both servers: starts them before the tests (redis-server
- * is required), hands the harness to `assign`, empties both before each test, stops them after.
+ * Jest hooks for a test file (or describe block) that runs against both servers: starts them before the
+ * tests (redis-server is required), hands the harness to `assign`, empties both before each test
+ * (unless `flushBeforeEach` is false), stops them after.
  */
-export function useDifferential(assign: (d: Differential) => void, directives: string[] = []): void {
+export function useDifferential(assign: (d: Differential) => void, directives: string[] = [], flushBeforeEach = true): void {
   let started: Differential | undefined;
   beforeAll(async () => {
     started = await Differential.start(directives);
@@ -65,7 +66,7 @@ export function useDifferential(assign: (d: Differential) => void, directives: s
     await started?.stop();
   });
   beforeEach(async () => {
-    await started!.both('FLUSHALL');
+    if (flushBeforeEach) await started!.both('FLUSHALL');
   });
 }
 
