@@ -307,8 +307,13 @@ const commandSubcommands: CommandSpec[] = [
     if (!spec) throw new CommandError('ERR Invalid command specified');
     const argv = a.slice(2);
     if (!arityOk(spec, argv.length)) throw new CommandError('ERR Invalid number of arguments specified for command');
+    if (spec.firstKey <= 0 && !spec.getKeys) throw new CommandError('ERR The command has no key arguments');
     const keys = keyPositions(spec, argv);
-    if (keys.length === 0) throw new CommandError('ERR The command has no key arguments');
+    if (keys.length === 0) {
+      // numkeys out of range and the like; scripts may name no keys at all
+      if (spec.flags.includes('no-mandatory-keys')) return c.reply.array(0);
+      throw new CommandError('ERR Invalid arguments specified for command');
+    }
     c.reply.bulks(keys.map((i) => argv[i]));
   }),
   command('command|help', 2, 'loading stale', [0, 0, 0], 'connection', (c) => helpReply(c, [
