@@ -35,9 +35,9 @@
 import type { CommandSpec } from '../commands/command';
 import type { CowHooks, Db, Value } from '../db';
 import { encodeValue, RdbWriter } from '../rdb';
+import { KeyLog } from './key-log';
 import { ByteReader } from '../rdb/bytes';
 import { readValue } from '../rdb/value-reader';
-import { KeyLog } from './key-log';
 import type { Server } from '../server';
 
 /** Keys a pass aims at (its written-keys array: 8 bytes each), and the most passes a database gets. */
