@@ -205,7 +205,7 @@ async function run(n: Node): Promise<Record<string, string | number>> {
   const load = os.loadavg()[0].toFixed(2);
   return {
     'server': n.name,
-    'populate 1M keys (s)': (populateMs / 1000).toFixed(1),
+    [`populate ${KEYS} keys + ${COUNTERS} counters (s)`]: (populateMs / 1000).toFixed(1),
     'no snapshot: ops/s': base.opsPerSec,
     'no snapshot: p50 / p99 / max (ms)': `${ms(base.p50)} / ${ms(base.p99)} / ${ms(base.max)}`,
     'no snapshot: server CPU µs/request': usPerReq(cpuBase1 - cpuBase0, base.n),
