@@ -109,6 +109,21 @@ describe('a Global Datastore of a cluster-mode-enabled primary (examples app)', 
     await waitFor(() => allThere(reader, ks), 'the secondary region to have the writes made after the failover', 15000);
   });
 
+  test('kill -9 of a shard primary in the secondary region: the promoted replica follows the primary region too', async () => {
+    const shard = () => JSON.parse(fs.readFileSync(path.join(stateDir, 'state.json'), 'utf8')).replicationGroups['catalog-euw1'].nodeGroups[1]
+      .members as Array<{ role: string; pid: number; cacheClusterId: string; status: string }>;
+    const victim = shard().find((m) => m.role === 'primary')!;
+    process.kill(victim.pid, 'SIGKILL');
+    await waitFor(() => shard().find((m) => m.role === 'primary')!.cacheClusterId !== victim.cacheClusterId, 'the secondary shard to fail over', 30000);
+    const writer = await connect('catalog-use1');
+    const reader = await connect('catalog-euw1');
+    const ks = keys('after-kill');
+    for (const k of ks) await writer.set(k, k);
+    await waitFor(() => allThere(reader, ks), 'the secondary region to have the writes made after its own failover', 15000);
+    await expect(reader.set('after-kill:x', 'no')).rejects.toThrow(/READONLY/);
+    await waitFor(async () => shard().every((m) => m.status === 'available') && (await check('catalog-euw1')) === 'clean', 'the killed node back as a replica', 60000);
+  });
+
   test('failover-global-replication-group promotes every shard of the secondary; the old primary follows it', async () => {
     const g = await json(['failover-global-replication-group', '--global-replication-group-id', 'local-catalog',
       '--primary-region', 'eu-west-1', '--primary-replication-group-id', 'catalog-euw1', '--state-dir', stateDir]);
