@@ -192,4 +192,35 @@ describe('cluster mode: node type and engine version changes roll shard by shard
     const clusters = await json(['describe-cache-clusters', '--state-dir', stateDir]);
     expect(clusters.CacheClusters.map((x: any) => x.EngineVersion)).toEqual(Array(4).fill('8.0'));
   });
+  test('shards without a replica keep their data, node ids and slots (SAVE, restart in place)', async () => {
+    const single = path.join(work, 'single.json');
+    const singleState = path.join(work, 'single-state');
+    const body = JSON.parse(template('cache.t4g.micro'));
+    Object.assign(body.Resources.Shop.Properties, { ReplicationGroupId: 'croll-one', ReplicasPerNodeGroup: 0, Port: 6442 });
+    fs.writeFileSync(single, JSON.stringify(body));
+    try {
+      const out = await ok(['deploy', single, '--state-dir', singleState]);
+      const m = /configuration endpoint: (\S+):(\d+)/.exec(out)!;
+      const c = new Cluster([{ host: m[1], port: Number(m[2]) }], { retryDelayOnClusterDown: 50, redisOptions: { maxRetriesPerRequest: 20 } });
+      clients.push(c);
+      const ks = Array.from({ length: 50 }, (_, i) => `kept:${i}`);
+      for (const k of ks) await c.set(k, k);
+      const nodesOf = () => JSON.parse(fs.readFileSync(path.join(singleState, 'state.json'), 'utf8')).replicationGroups['croll-one'].nodeGroups
+        .flatMap((ng: { members: StateNode[] }) => ng.members) as StateNode[];
+      const myIds = () => nodesOf().map((n) => spawnSync('redis-cli', ['-h', n.endpoint.address, '-p', String(n.endpoint.port), 'CLUSTER', 'MYID'], { encoding: 'utf8' }).stdout.trim());
+      const ids = myIds();
+      body.Resources.Shop.Properties.CacheNodeType = 'cache.t4g.small';
+      fs.writeFileSync(single, JSON.stringify(body));
+      await ok(['deploy', single, '--state-dir', singleState]);
+      expect(myIds()).toEqual(ids);
+      expect(await Promise.all(ks.map((k) => c.get(k)))).toEqual(ks);
+      const clusters = await json(['describe-cache-clusters', '--state-dir', singleState]);
+      expect(clusters.CacheClusters.map((x: any) => x.CacheNodeType)).toEqual(['cache.t4g.small', 'cache.t4g.small']);
+      const r = spawnSync('redis-cli', ['--cluster', 'check', `${m[1]}:${m[2]}`], { encoding: 'utf8', timeout: 30000 });
+      expect(r.stdout).toContain('[OK] All 16384 slots covered.');
+    } finally {
+      await cli(['destroy', '--state-dir', singleState, '--no-final-snapshot']);
+      killAll(singleState);
+    }
+  });
 });
