@@ -60,6 +60,8 @@ export const DIRECTIVES: readonly Directive[] = [
   d('dir', 'string', '.', {}),
   // Set by the control plane: the engine version INFO reports (commands/engine-version.ts).
   d('cdk-elasticache-engine', 'string', '', { mutable: false }),
+  // Set by the control plane on a Global Datastore secondary in cluster mode (cluster/global-upstream.ts).
+  d('cdk-elasticache-global-upstream', 'string', ''),
   d('dbfilename', 'string', 'dump.rdb'),
   d('logfile', 'string', '', { mutable: false }),
   d('loglevel', 'enum', 'notice', { values: LOG_LEVELS }),

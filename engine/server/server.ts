@@ -16,6 +16,7 @@ import { recordLatency } from './latency-histogram';
 import { Log } from './log';
 import { memory } from './memory';
 import { classBit, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW, parseNotifyFlags } from './notify-flags';
+import { holdIfPaused } from './pause';
 import { PubSubHub } from './pubsub-hub';
 import type { ReplicationHooks } from './replication/hooks';
 import { quoteArg } from './repr';
@@ -385,6 +386,7 @@ export class Server {
         return;
       }
     }
+    if (holdIfPaused(this, client, spec, argv)) return; // CLIENT PAUSE
     if (client.multi && !MULTI_IMMEDIATE.has(spec.name)) {
       client.multi.push({ argv });
       client.reply.simple('QUEUED');

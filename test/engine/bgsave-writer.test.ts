@@ -49,6 +49,24 @@ describe('BGSAVE through the writer thread', () => {
     await expect(startNode(['--dir', dir])).rejects.toThrow(/is an encrypted snapshot/);
   });
 
+  test('a file of many chunks, with values larger than a chunk, restarts with every byte (buffers go back and forth to the writer thread)', async () => {
+    const dir = fs.mkdtempSync(path.join(root, 'big-'));
+    const a = await node(['--dir', dir, '--enable-debug-command', 'yes', '--rdbcompression', 'no']);
+    await a.c.call('DEBUG', 'POPULATE', 30000, 'k', 200);
+    const big = [crypto.randomBytes(300 * 1024).toString('latin1'), crypto.randomBytes(140 * 1024).toString('latin1')];
+    await a.c.call('SET', 'big:0', big[0]);
+    await a.c.call('SET', 'big:1', big[1]);
+    await a.c.call('RPUSH', 'big:list', big[1], 'x', big[0]);
+    const expected = await readDataset(a.c);
+    await bgsave(a.c);
+    await a.n.stop();
+    // 30000 × ~210 bytes and the large values: some 7 MB, far more chunks than the pool keeps
+    expect(fs.statSync(path.join(dir, 'dump.rdb')).size).toBeGreaterThan(6_500_000);
+    const b = await node(['--dir', dir]);
+    expectSameDataset(await readDataset(b.c), expected);
+    expect(await b.c.call('STRLEN', 'big:0')).toBe(300 * 1024);
+  });
+
   test('FLUSHALL during a BGSAVE (save points set) aborts it: the empty dataset is saved, no temp file stays, the next BGSAVE works', async () => {
     const dir = fs.mkdtempSync(path.join(scratch.root, 'abort-'));
     const a = await node(['--dir', dir, '--save', '3600 1000000', '--enable-debug-command', 'yes']);

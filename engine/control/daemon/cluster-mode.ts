@@ -13,6 +13,7 @@ import {
   ClusterHandle, ClusterMember, balancedLayout, createCluster, failoverShard, groupOwners, layoutFromSlots, reattach, reshard, restoreShards,
 } from '../cluster';
 import type { LinkOptions } from '../cluster';
+import { refollowSecondaries } from '../global/cluster-upstream';
 import { regionSlot } from '../global/upstream';
 import { pickReplica } from '../health/pick-replica';
 import { allocateAddress, endpointAddresses, hostAddresses, sleep } from '../hosts/local';
@@ -227,6 +228,7 @@ export async function failoverClusterShard(cp: ControlPlane, group: Group, oldPr
   next.role = 'primary';
   cp.repointEndpoints(group);
   cp.save();
+  await refollowSecondaries(cp, group); // a Global Datastore's cluster-mode secondaries follow the new primary
   cp.emit(events.failoverCompleted(next.cacheClusterId, oldPrimary.cacheClusterId, next.cacheClusterId));
   cp.emit(events.failoverCompletedForGroup(group.replicationGroupId, oldPrimary.cacheClusterId, next.cacheClusterId));
   if (why === 'failed' || !cp.isUp(oldPrimary)) await replaceClusterNode(cp, group, oldPrimary);

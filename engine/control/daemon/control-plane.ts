@@ -14,6 +14,7 @@ import { EventDraft, events, notificationBody } from '../api/event-messages';
 import { ensureRouter, routerLog, waitApplied } from '../endpoints/router-keeper';
 import { groupRoutes, readApplied, writeRouting } from '../endpoints/routing';
 import { deliver, trim } from '../events/events';
+import { clusterUpstreamLines } from '../global/cluster-upstream';
 import { globalUpstream, regionSlot } from '../global/upstream';
 import { LocalHost, allocateAddress, endpointAddresses, hostAddresses, sleep } from '../hosts/local';
 import { ADMIN_USER, RESTRICTED_COMMANDS, aclLines } from '../nodes/acl';
@@ -195,7 +196,7 @@ export class ControlPlane {
       extra: [
         ...this.engineLines(group),
         ...nodeSizeLines(node, group.spec.engine, this.parametersOf(group), this.state.control?.engineBinary === undefined),
-        ...(cme ? clusterModeLines(group) : []),
+        ...(cme ? [...clusterModeLines(group), ...clusterUpstreamLines(this, group, node)] : []),
       ],
     });
     node.pid = await this.host(node).start({ nodeId: node.cacheClusterId, dir, config });
