@@ -50,7 +50,7 @@ describe('BGSAVE through the writer thread', () => {
   });
 
   test('a file of many chunks, with values larger than a chunk, restarts with every byte (buffers go back and forth to the writer thread)', async () => {
-    const dir = fs.mkdtempSync(path.join(root, 'big-'));
+    const dir = fs.mkdtempSync(path.join(scratch.root, 'big-'));
     const a = await node(['--dir', dir, '--enable-debug-command', 'yes', '--rdbcompression', 'no']);
     await a.c.call('DEBUG', 'POPULATE', 30000, 'k', 200);
     const big = [crypto.randomBytes(300 * 1024).toString('latin1'), crypto.randomBytes(140 * 1024).toString('latin1')];
