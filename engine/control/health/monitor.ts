@@ -156,6 +156,7 @@ export async function failover(cp: ControlPlane, group: Group, oldPrimary: Node,
   } else {
     await replaceNode(cp, group, oldPrimary);
   }
+  await cp.primaryAddresses.settled(group); // test-failover returns once the primary endpoint reaches the new primary
   return next;
 }
 

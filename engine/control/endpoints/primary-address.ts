@@ -1,0 +1,106 @@
+/**
+ * The primary endpoint as ElastiCache has it: a name that resolves to the primary node, so clients
+ * talk to the node with nothing in between. Locally the primary node also listens on the
+ * endpoint's address (CONFIG SET bind; endpoint and node ports are the group's port), and the
+ * address moves on failover: the node that held it drops it (CONFIG SET bind, then CLIENT KILL
+ * LADDR for the connections that came through the endpoint, as a proxy closed them) or, when it
+ * has failed and may be wedged (SIGSTOP: the kernel still accepts for it), is killed; then the new
+ * primary binds it. No up primary: the address stays where it is (a failed primary restarted in
+ * place binds it again once up).
+ */
+import type { ControlPlane } from '../daemon/control-plane';
+import { Group, Node, members, shard } from '../state/types';
+
+export class PrimaryAddresses {
+  /** Per group, the node process (`id:pid`) known to hold the address; absent: not known (ask). */
+  private readonly holder = new Map<string, string>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly retryFrom = new Map<string, number>();
+
+  constructor(private readonly cp: ControlPlane) {}
+
+  /** Moves the address of every group whose up primary does not hold it yet (cheap when nothing moved). */
+  reconcile(): void {
+    const groups = Object.values(this.cp.state.replicationGroups);
+    for (const id of [...this.holder.keys()]) if (!this.cp.state.replicationGroups[id]) this.holder.delete(id);
+    for (const group of groups) {
+      if (group.status === 'deleting' || !shard(group)?.primaryEndpoint || group.configurationEndpoint) continue;
+      const want = this.wanted(group);
+      if (want && this.holder.get(group.replicationGroupId) !== key(want)) this.sync(group);
+    }
+  }
+
+  /** Resolves once the group's up primary holds the address: true, or false when there is none or after `timeoutMs`. */
+  async settled(group: Group, timeoutMs = 10000): Promise<boolean> {
+    if (!shard(group)?.primaryEndpoint || group.configurationEndpoint) return true;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const want = this.wanted(group);
+      if (!want) return false;
+      if (this.holder.get(group.replicationGroupId) === key(want)) return true;
+      if (Date.now() > deadline) return false;
+      this.reconcile();
+      await (this.running.get(group.replicationGroupId) ?? new Promise((r) => setTimeout(r, 20)));
+    }
+  }
+
+  private wanted(group: Group): Node | undefined {
+    const p = this.cp.primaryOf(group);
+    return p && p.pid !== undefined && this.cp.isUp(p) ? p : undefined;
+  }
+
+  private sync(group: Group): void {
+    const id = group.replicationGroupId;
+    if (this.running.has(id)) {
+      this.again.add(id);
+      return;
+    }
+    const run = this.move(group).then(() => void this.retryFrom.delete(id), () => {
+      // The address is still held (a killed node not yet gone): again soon, then every second.
+      const since = this.retryFrom.get(id) ?? Date.now();
+      this.retryFrom.set(id, since);
+      setTimeout(() => this.reconcile(), Date.now() - since < 3000 ? 20 : 1000);
+    }).finally(() => {
+      this.running.delete(id);
+      if (this.again.delete(id)) this.reconcile();
+    });
+    this.running.set(id, run);
+  }
+
+  private async move(group: Group): Promise<void> {
+    const cp = this.cp;
+    const ep = shard(group).primaryEndpoint!;
+    const want = this.wanted(group);
+    if (!want) return;
+    const known = this.holder.get(group.replicationGroupId);
+    for (const n of members(group)) {
+      if (n === want || n.pid === undefined) continue;
+      const mayHold = known === undefined || known === key(n);
+      if (!mayHold) continue;
+      const host = cp.host(n);
+      if (!host.isRunning(n.pid, cp.nodeDir(n))) continue;
+      if (cp.failed.has(n.cacheClusterId)) {
+        // Failed, perhaps wedged: it would keep the address (and queue clients) forever. It is replaced anyway.
+        if (known === key(n)) host.kill(n.pid);
+        continue;
+      }
+      const bind = await binds(cp, group, n);
+      if (!bind.includes(ep.address)) continue;
+      await cp.call(group, n, ['CONFIG', 'SET', 'bind', bind.filter((a) => a !== ep.address).join(' ')]);
+      await cp.call(group, n, ['CLIENT', 'KILL', 'LADDR', `${ep.address}:${ep.port}`]).catch(() => undefined);
+    }
+    const bind = await binds(cp, group, want);
+    if (!bind.includes(ep.address)) await cp.call(group, want, ['CONFIG', 'SET', 'bind', [...bind, ep.address].join(' ')]);
+    if (this.wanted(group) === want) this.holder.set(group.replicationGroupId, key(want));
+  }
+}
+
+const key = (n: Node) => `${n.cacheClusterId}:${n.pid}`;
+
+async function binds(cp: ControlPlane, group: Group, n: Node): Promise<string[]> {
+  const r = await cp.call(group, n, ['CONFIG', 'GET', 'bind']);
+  if (r instanceof Error) throw r;
+  const v = Array.isArray(r) ? String(r[1] ?? '') : '';
+  return v.split(/\s+/).filter(Boolean);
+}
