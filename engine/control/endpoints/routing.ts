@@ -11,7 +11,7 @@ import { Address, Group, Node, members, shard } from '../state/types';
 
 export interface Route {
   readonly listen: Address;
-  /** `single`: the first target (primary endpoint); `spread`: round robin (reader, configuration). */
+  /** `single`: the first target; `spread`: round robin (reader, configuration). */
   readonly mode: 'single' | 'spread';
   /** Where new connections go; open connections to any other node are closed. */
   readonly targets: Address[];
