@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-const CLI = path.join(__dirname, '..', 'lib', 'engine', 'cli.js');
+// BENCH_CLI: another build's cli.js (e.g. main's, for a before/after comparison).
+const CLI = process.env.BENCH_CLI ?? path.join(__dirname, '..', 'lib', 'engine', 'cli.js');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100000);
 const PORT = Number(process.env.BENCH_PORT ?? 6450);
