@@ -31,7 +31,7 @@ describe.each([['our node', startNode], ['redis-server', startRedis]] as const)(
     node = await start();
   });
   afterAll(async () => {
-    clients.forEach((c) => c.disconnect());
+    clients.forEach((c) => c.status !== 'end' && c.disconnect());
     await node?.stop();
   });
 
