@@ -12,7 +12,7 @@ import type { ControlPlane } from '../daemon/control-plane';
 import { Group, Node, members, shard } from '../state/types';
 
 export class PrimaryAddresses {
-  /** Per group, the node process (`id:pid`) known to hold the address; absent: not known (ask). */
+  /** Per group, the node process (`id:pid`) known to hold the address, '' for none; absent: not known (ask). */
   private readonly holder = new Map<string, string>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
@@ -73,7 +73,8 @@ export class PrimaryAddresses {
     const ep = shard(group).primaryEndpoint!;
     const want = this.wanted(group);
     if (!want) return;
-    const known = this.holder.get(group.replicationGroupId);
+    const id = group.replicationGroupId;
+    const known = this.holder.get(id);
     for (const n of members(group)) {
       if (n === want || n.pid === undefined) continue;
       const mayHold = known === undefined || known === key(n);
@@ -82,17 +83,23 @@ export class PrimaryAddresses {
       if (!host.isRunning(n.pid, cp.nodeDir(n))) continue;
       if (cp.failed.has(n.cacheClusterId)) {
         // Failed, perhaps wedged: it would keep the address (and queue clients) forever. It is replaced anyway.
-        if (known === key(n)) host.kill(n.pid);
+        if (known === key(n)) {
+          host.kill(n.pid);
+          this.holder.set(id, '');
+        }
         continue;
       }
+      if (n.status !== 'available' && known !== key(n)) continue; // being restarted: its next process binds its own address only
       const bind = await binds(cp, group, n);
       if (!bind.includes(ep.address)) continue;
       await cp.call(group, n, ['CONFIG', 'SET', 'bind', bind.filter((a) => a !== ep.address).join(' ')]);
+      if (known === key(n)) this.holder.set(id, '');
       await cp.call(group, n, ['CLIENT', 'KILL', 'LADDR', `${ep.address}:${ep.port}`]).catch(() => undefined);
     }
     const bind = await binds(cp, group, want);
     if (!bind.includes(ep.address)) await cp.call(group, want, ['CONFIG', 'SET', 'bind', [...bind, ep.address].join(' ')]);
-    if (this.wanted(group) === want) this.holder.set(group.replicationGroupId, key(want));
+    // The node that holds it now, even if the primary changed meanwhile (the next round moves it on).
+    this.holder.set(id, key(want));
   }
 }
 
