@@ -27,7 +27,11 @@ export class PrimaryAddresses {
     for (const group of groups) {
       if (group.status === 'deleting' || !shard(group)?.primaryEndpoint || group.configurationEndpoint) continue;
       const want = this.wanted(group);
-      if (want && this.holder.get(group.replicationGroupId) !== key(want)) this.sync(group);
+      const held = this.holder.get(group.replicationGroupId);
+      // A holder that failed is cut off at once, before any failover (a primary only slow to answer
+      // would otherwise go on taking writes that its promoted replica never gets).
+      const failedHolder = held && members(group).some((n) => key(n) === held && this.cp.failed.has(n.cacheClusterId));
+      if ((want && held !== key(want)) || failedHolder) this.sync(group);
     }
   }
 
@@ -72,7 +76,6 @@ export class PrimaryAddresses {
     const cp = this.cp;
     const ep = shard(group).primaryEndpoint!;
     const want = this.wanted(group);
-    if (!want) return;
     const id = group.replicationGroupId;
     const known = this.holder.get(id);
     for (const n of members(group)) {
@@ -80,22 +83,28 @@ export class PrimaryAddresses {
       const mayHold = known === undefined || known === key(n);
       if (!mayHold) continue;
       const host = cp.host(n);
-      if (!host.isRunning(n.pid, cp.nodeDir(n))) continue;
+      if (!host.isRunning(n.pid, cp.nodeDir(n))) {
+        if (known === key(n)) this.holder.set(id, ''); // gone: the kernel freed the address
+        continue;
+      }
       if (cp.failed.has(n.cacheClusterId)) {
-        // Failed, perhaps wedged: it would keep the address (and queue clients) forever. It is replaced anyway.
-        if (known === key(n)) {
+        if (known !== key(n)) continue;
+        try {
+          await drop(cp, group, n, 300);
+        } catch {
+          // Wedged: it would keep the address (and queue clients) forever. Killed when a replica takes
+          // over (it is replaced anyway); with none, its restart in place frees the address.
+          if (!want && !(group.spec.automaticFailover && cp.replicasOf(group).some((r) => cp.isUp(r)))) continue;
           host.kill(n.pid);
-          this.holder.set(id, '');
         }
+        this.holder.set(id, '');
         continue;
       }
       if (n.status !== 'available' && known !== key(n)) continue; // being restarted: its next process binds its own address only
-      const bind = await binds(cp, group, n);
-      if (!bind.includes(ep.address)) continue;
-      await cp.call(group, n, ['CONFIG', 'SET', 'bind', bind.filter((a) => a !== ep.address).join(' ')]);
+      await drop(cp, group, n);
       if (known === key(n)) this.holder.set(id, '');
-      await cp.call(group, n, ['CLIENT', 'KILL', 'LADDR', `${ep.address}:${ep.port}`]).catch(() => undefined);
     }
+    if (!want) return;
     const bind = await binds(cp, group, want);
     if (!bind.includes(ep.address)) await cp.call(group, want, ['CONFIG', 'SET', 'bind', [...bind, ep.address].join(' ')]);
     // The node that holds it now, even if the primary changed meanwhile (the next round moves it on).
@@ -105,8 +114,17 @@ export class PrimaryAddresses {
 
 const key = (n: Node) => `${n.cacheClusterId}:${n.pid}`;
 
-async function binds(cp: ControlPlane, group: Group, n: Node): Promise<string[]> {
-  const r = await cp.call(group, n, ['CONFIG', 'GET', 'bind']);
+/** Stops `n` listening on the endpoint's address and closes the connections that came through it. */
+async function drop(cp: ControlPlane, group: Group, n: Node, timeoutMs = 2000): Promise<void> {
+  const ep = shard(group).primaryEndpoint!;
+  const bind = await binds(cp, group, n, timeoutMs);
+  if (!bind.includes(ep.address)) return;
+  await cp.call(group, n, ['CONFIG', 'SET', 'bind', bind.filter((a) => a !== ep.address).join(' ')], timeoutMs);
+  await cp.call(group, n, ['CLIENT', 'KILL', 'LADDR', `${ep.address}:${ep.port}`], timeoutMs).catch(() => undefined);
+}
+
+async function binds(cp: ControlPlane, group: Group, n: Node, timeoutMs = 2000): Promise<string[]> {
+  const r = await cp.call(group, n, ['CONFIG', 'GET', 'bind'], timeoutMs);
   if (r instanceof Error) throw r;
   const v = Array.isArray(r) ? String(r[1] ?? '') : '';
   return v.split(/\s+/).filter(Boolean);
