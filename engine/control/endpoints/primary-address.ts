@@ -3,10 +3,9 @@
  * talk to the node with nothing in between. Locally the primary node also listens on the
  * endpoint's address (CONFIG SET bind; endpoint and node ports are the group's port), and the
  * address moves on failover: the node that held it drops it (CONFIG SET bind, then CLIENT KILL
- * LADDR for the connections that came through the endpoint, as a proxy closed them) or, when it
- * has failed and may be wedged (SIGSTOP: the kernel still accepts for it), is killed; then the new
- * primary binds it. No up primary: the address stays where it is (a failed primary restarted in
- * place binds it again once up).
+ * LADDR for the connections that came through the endpoint, as a proxy closed them); a failed
+ * holder is cut off at once, before any failover, and killed when it does not answer (SIGSTOP: the
+ * kernel still accepts for it) and a replica can take over; then the new primary binds it.
  */
 import type { ControlPlane } from '../daemon/control-plane';
 import { Group, Node, members, shard } from '../state/types';
