@@ -37,7 +37,7 @@ const d = (name: string, kind: Kind, def: string, opts: Partial<Omit<Directive, 
 /** Every directive the node understands. */
 export const DIRECTIVES: readonly Directive[] = [
   d('port', 'int', '6379', { min: 0, max: 65535, mutable: false }),
-  d('bind', 'list', '127.0.0.1', { mutable: false }),
+  d('bind', 'list', '127.0.0.1'),
   d('requirepass', 'string', ''),
   d('masterauth', 'string', ''),
   d('masteruser', 'string', ''),

@@ -11,6 +11,7 @@ import {
 import { iamTokenHashes } from './iam-tokens';
 import { ApiError } from '../api/errors';
 import { EventDraft, events, notificationBody } from '../api/event-messages';
+import { PrimaryAddresses } from '../endpoints/primary-address';
 import { ensureRouter, routerLog, waitApplied } from '../endpoints/router-keeper';
 import { groupRoutes, readApplied, writeRouting } from '../endpoints/routing';
 import { deliver, trim } from '../events/events';
@@ -58,6 +59,8 @@ export class ControlPlane {
   readonly failed = new Set<string>();
   /** A persistent admin connection per node for health checks (reopened when it drops). */
   readonly healthConnections = new Map<string, AdminConnection>();
+  /** The primary endpoints' addresses, bound by the primary nodes themselves (endpoints/primary-address.ts). */
+  readonly primaryAddresses = new PrimaryAddresses(this);
 
   constructor(readonly dir: StateDir, engineBinary?: string) {
     dir.ensure();
@@ -322,12 +325,14 @@ export class ControlPlane {
       this.routingVersion = Math.max(Date.now(), this.routingVersion + 1, readApplied(this.dir.root) + 1);
       writeRouting(this.dir.root, { version: this.routingVersion, routes });
     }
+    this.primaryAddresses.reconcile();
     return this.routingVersion;
   }
 
   /** Starts the router if it is gone (the daemon calls this every second). */
   keepRouter(): void {
     if (Object.keys(this.state.replicationGroups).length > 0) ensureRouter(this.dir.root);
+    this.primaryAddresses.reconcile();
   }
 
   /** Returns once the router serves the group's endpoints. */
@@ -395,6 +400,7 @@ export class ControlPlane {
         setPhase(r, 'available');
         this.emit(events.cacheClusterProvisioned(r.cacheClusterId));
       }));
+      if (!(await this.primaryAddresses.settled(group))) throw new Error(`the primary did not take the primary endpoint's address ${primaryEp}:${spec.port}`);
       group.status = 'available';
       shard(group).status = 'available';
       this.emit(events.replicationGroupCreated(id));

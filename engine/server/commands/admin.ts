@@ -4,14 +4,15 @@ import { ConfigError } from '../config';
 import { Db, valueBytes } from '../db';
 import { evictorOf } from '../evict';
 import { globMatch } from '../glob';
+import { installLatencyHistograms, latencyHistogramSubcommands, latencyStatsInfo } from '../latency-histogram';
 import { EXPIRE_OVERHEAD, KEY_OVERHEAD, stringBytes } from '../memory';
 import { persistenceOf } from '../persistence';
 import type { Server } from '../server';
 import { is, parseInt64 } from './args';
 import { arityOk, command, CommandError, CommandSpec, Errors, keyPositions } from './command';
+import { applyBindLater } from './config-bind';
 import { versionLines } from './engine-version';
 import { encodingOf, helpReply } from './keys';
-import { installLatencyHistograms, latencyHistogramSubcommands, latencyStatsInfo } from '../latency-histogram';
 import { persistenceInfo } from '../persistence/info';
 import { replicationInfo, replicationOf } from '../replication/info';
 
@@ -344,9 +345,12 @@ const configSubcommands: CommandSpec[] = [
   }),
   command('config|set', -4, 'admin noscript loading stale', [0, 0, 0], 'connection', (c, a) => {
     if ((a.length - 2) % 2 !== 0) throw new CommandError(Errors.arity('config|set'));
+    const bindBefore = c.server.config.get('bind');
+    let rebind = false;
     for (let i = 2; i < a.length; i += 2) {
       try {
         c.server.config.set(a[i], [a[i + 1]], false);
+        rebind ||= a[i].toLowerCase() === 'bind';
       } catch (e) {
         if (e instanceof ConfigError) {
           const unknown = e.message.startsWith('Bad directive');
@@ -355,6 +359,7 @@ const configSubcommands: CommandSpec[] = [
         throw e;
       }
     }
+    if (rebind) return applyBindLater(c, bindBefore);
     c.reply.ok();
   }),
   command('config|resetstat', 2, 'admin noscript loading stale', [0, 0, 0], 'connection', (c) => {
