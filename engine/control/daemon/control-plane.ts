@@ -26,7 +26,7 @@ import { nodeSizeLines } from '../nodes/node-types';
 import { BUNDLED_DIRECTIVES, isDynamic, parameterDirectives } from '../nodes/parameters';
 import type { ReplicationGroupDesired, UserDesired } from '../spec/model';
 import { StateDir } from '../state/store';
-import { Group, Node, NodePhase, State, control, members, setPhase, shard } from '../state/types';
+import { Group, Node, NodePhase, State, addressesInUse, control, members, setPhase, shard } from '../state/types';
 import { LocalCa } from '../tls/ca';
 
 export { ApiError } from '../api/errors';
@@ -255,17 +255,6 @@ export class ControlPlane {
 
   // ---- placement -----------------------------------------------------------------------------
 
-  private usedAddresses(): Set<string> {
-    const used = new Set<string>();
-    for (const g of Object.values(this.state.replicationGroups)) {
-      for (const ng of g.nodeGroups) {
-        for (const e of [ng.primaryEndpoint, ng.readerEndpoint]) if (e) used.add(`${e.address}:${e.port}`);
-        for (const n of ng.members) used.add(`${n.endpoint.address}:${n.endpoint.port}`);
-      }
-    }
-    return used;
-  }
-
   /**
    * AZ for the next node: the template's preferred AZ for that position when given, else the AZ
    * with the fewest nodes of the group, the primary's AZ last (Multi-AZ spreads roles over AZs).
@@ -289,7 +278,7 @@ export class ControlPlane {
     const id = `${group.replicationGroupId}-${pad(i, 3)}`;
     const az = this.pickAz(group, all.length);
     const hosts = hostAddresses(azIndex(az), regionSlot(this.state, group.replicationGroupId));
-    const address = await allocateAddress(hosts, group.spec.port, this.usedAddresses());
+    const address = await allocateAddress(hosts, group.spec.port, addressesInUse(this.state), this.dir.root);
     const node: Node = {
       cacheClusterId: id,
       cacheNodeId: '0001',
@@ -358,11 +347,11 @@ export class ControlPlane {
     if (spec.clusterMode === 'enabled') return createClusterGroup(this, spec, restoreFiles);
     const restoreFile = restoreFiles?.[0];
     if (spec.transitEncryption) this.ca.ensure();
-    const used = this.usedAddresses();
+    const used = addressesInUse(this.state);
     const slot = regionSlot(this.state, spec.replicationGroupId);
-    const primaryEp = await allocateAddress(endpointAddresses(slot), spec.port, used);
+    const primaryEp = await allocateAddress(endpointAddresses(slot), spec.port, used, this.dir.root);
     used.add(`${primaryEp}:${spec.port}`);
-    const readerEp = await allocateAddress(endpointAddresses(slot), spec.port, used);
+    const readerEp = await allocateAddress(endpointAddresses(slot), spec.port, used, this.dir.root);
     const id = spec.replicationGroupId;
     const group: Group = {
       spec: spec as Group['spec'],
