@@ -1,7 +1,8 @@
 // Benchmark (not a test): BGSAVE under a write-heavy load, our node beside Debian's redis-server
-// in the same run. Each server gets one million keys (DEBUG POPULATE), then closed-loop clients
-// send SET / INCR / LPUSH on random keys of a one-million keyspace; after a baseline phase a
-// BGSAVE starts and the load goes on until it ends. Printed per server: client p50/p99/max latency
+// in the same run. Each server gets one million keys (DEBUG POPULATE) and 100k counters, then
+// closed-loop clients send SET / INCR / LPUSH on random existing keys (the key count stays put, so
+// no hash table resize lands in the middle of a measurement); after a baseline phase a BGSAVE
+// starts and the load goes on until it ends. Printed per server: client p50/p99/max latency
 // and throughput without and with the snapshot running, the snapshot time, and the extra memory
 // (peak RSS growth of the server process during the snapshot, and rdb_last_cow_size).
 // Redis forks: its copy-on-write lives in the child, so its parent RSS barely moves and
@@ -18,6 +19,7 @@ const CLI = process.env.SNAP_CLI ?? path.join(__dirname, '..', 'lib', 'engine', 
 const KEYS = Number(process.env.SNAP_KEYS ?? 1000000);
 const CONNECTIONS = Number(process.env.SNAP_CONNECTIONS ?? 8);
 const BASELINE_MS = Number(process.env.SNAP_BASELINE_MS ?? 4000);
+const COUNTERS = Math.max(1, Math.floor(KEYS / 10));
 
 interface Node {
   name: string;
@@ -115,7 +117,7 @@ class LoadClient {
     const r = this.rand();
     const k = r % KEYS;
     const which = Math.floor(r / 1048576) % 3;
-    const cmd = which === 0 ? ['SET', `key:${k}`, 'xxxxxxxxxxxxxxxx'] : which === 1 ? ['INCR', `counter:${k}`] : ['LPUSH', `mylist:${k % 1000}`, 'xxxxxxxx'];
+    const cmd = which === 0 ? ['SET', `key:${k}`, 'xxxxxxxxxxxxxxxx'] : which === 1 ? ['INCR', `counter:${k % COUNTERS}`] : ['LPUSH', `mylist:${k % 1000}`, 'xxxxxxxx'];
     let s = `*${cmd.length}\r\n`;
     for (const a of cmd) s += `$${a.length}\r\n${a}\r\n`;
     this.sentAt = performance.now();
@@ -154,13 +156,24 @@ async function run(n: Node): Promise<Record<string, string | number>> {
   const ctl = await RespClient.connect(n.port);
   const t0 = Date.now();
   await ctl.call('DEBUG', 'POPULATE', KEYS);
+  for (let i = 0; i < COUNTERS; i += 1000) {
+    const mset = ['MSET'];
+    for (let j = i; j < Math.min(COUNTERS, i + 1000); j++) mset.push(`counter:${j}`, '0');
+    await ctl.call(...mset);
+  }
   const populateMs = Date.now() - t0;
   const clients = Array.from({ length: CONNECTIONS }, (_, i) => new LoadClient(n.port, i * 7919 + 1));
   clients.forEach((c) => c.begin());
   await sleep(1000); // warm-up
   const baseFrom = performance.now();
   const cpuBase0 = cpuMsOf(n.pid);
-  await sleep(BASELINE_MS);
+  // the RSS the load alone adds over as long a window, to set the snapshot's growth against
+  const rssBase0 = rssOf(n.pid);
+  let rssBasePeak = rssBase0;
+  while (performance.now() - baseFrom < BASELINE_MS) {
+    await sleep(20);
+    rssBasePeak = Math.max(rssBasePeak, rssOf(n.pid));
+  }
   const baseTo = performance.now();
   const cpuBase1 = cpuMsOf(n.pid);
   const rssBefore = rssOf(n.pid);
@@ -192,7 +205,7 @@ async function run(n: Node): Promise<Record<string, string | number>> {
   const load = os.loadavg()[0].toFixed(2);
   return {
     'server': n.name,
-    'populate 1M keys (s)': (populateMs / 1000).toFixed(1),
+    [`populate ${KEYS} keys + ${COUNTERS} counters (s)`]: (populateMs / 1000).toFixed(1),
     'no snapshot: ops/s': base.opsPerSec,
     'no snapshot: p50 / p99 / max (ms)': `${ms(base.p50)} / ${ms(base.p99)} / ${ms(base.max)}`,
     'no snapshot: server CPU µs/request': usPerReq(cpuBase1 - cpuBase0, base.n),
@@ -203,6 +216,7 @@ async function run(n: Node): Promise<Record<string, string | number>> {
     'load average (1 min) at end': load,
     'status': last.rdb_last_bgsave_status,
     'server RSS before (MB)': (rssBefore / 1048576).toFixed(0),
+    'peak RSS growth, no snapshot (MB)': ((rssBasePeak - rssBase0) / 1048576).toFixed(1),
     'peak RSS growth during snapshot (MB)': ((rssPeak - rssBefore) / 1048576).toFixed(1),
     'rdb_last_cow_size (MB)': (Number(last.rdb_last_cow_size) / 1048576).toFixed(1),
   };

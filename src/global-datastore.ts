@@ -4,9 +4,10 @@ import { CfnGlobalReplicationGroup } from 'aws-cdk-lib/aws-elasticache';
 import { aws_elasticache as refs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { IGlobalDatastore } from './global-datastore-ref';
-import { defaultGlobalDatastoreSuffix, validateGlobalDatastore } from './model/global-datastore';
+import { validateGlobalDatastore } from './model/global-datastore';
 import { aggregateOf, METRIC_NAMESPACE } from './model/metrics';
 import { formatViolation } from './model/violation';
+import { GlobalDatastoreNames } from './private/global-datastore-names';
 import { CDK_CONTEXT, report } from './private/report';
 import { ReplicationGroup } from './replication-group';
 
@@ -52,18 +53,10 @@ export class GlobalDatastore extends Resource implements IGlobalDatastore {
     super(scope, id);
     const primary = props.primary;
     this.primaryReplicationGroup = primary;
-    const description = props.description ?? `Global Datastore ${this.node.path}`;
-    const suffix = props.globalDatastoreIdSuffix ?? defaultGlobalDatastoreSuffix(primary.node.id);
-
-    report(this, 'GlobalDatastore', validateGlobalDatastore({
-      suffix,
-      description,
-      engine: primary.engine.engineName,
-      engineVersion: primary.engine.engineVersion,
-      nodeType: primary.nodeType.name,
-      primaryRegion: Stack.of(primary).region,
-      secondaryRegions: [],
-    }, CDK_CONTEXT));
+    const names = new GlobalDatastoreNames(this, props);
+    const { suffix, description } = names;
+    const spec = () => names.spec(Stack.of(primary).region, this.secondaries.map((s) => Stack.of(s).region));
+    report(this, 'GlobalDatastore', validateGlobalDatastore(spec(), CDK_CONTEXT));
 
     this.resource = new CfnGlobalReplicationGroup(this, 'Resource', {
       globalReplicationGroupIdSuffix: suffix,
@@ -86,15 +79,7 @@ export class GlobalDatastore extends Resource implements IGlobalDatastore {
     // Secondaries register after construction: check the whole membership at synth.
     this.node.addValidation({
       validate: () => {
-        const problems = validateGlobalDatastore({
-          suffix,
-          description,
-          engine: primary.engine.engineName,
-          engineVersion: primary.engine.engineVersion,
-          nodeType: primary.nodeType.name,
-          primaryRegion: Stack.of(primary).region,
-          secondaryRegions: this.secondaries.map((s) => Stack.of(s).region),
-        }, CDK_CONTEXT).filter((v) => v.severity === 'error');
+        const problems = validateGlobalDatastore(spec(), CDK_CONTEXT).filter((v) => v.severity === 'error');
         return problems.map(formatViolation);
       },
     });

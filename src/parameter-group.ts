@@ -9,12 +9,8 @@ import {
   ImportedParameterGroupFacts,
   importedParameterValueOf,
   importParameterGroup,
-  parameterGroupProperties,
-  parameterValueOf,
-  resolveParameterGroupFamily,
-  validateParameterGroupValues,
 } from './model/parameters';
-import { Violation } from './model/violation';
+import { ParameterGroupValues } from './private/parameter-group-values';
 import { CDK_CONTEXT, report } from './private/report';
 
 /**
@@ -188,29 +184,16 @@ export class ParameterGroup extends Resource implements IParameterGroup {
   public readonly clusterMode: ClusterMode;
 
   private readonly resource: CfnParameterGroup;
-  private readonly values: { [name: string]: string } = {};
-  private readonly groupFamily: string;
-  private readonly enabled: boolean;
-  private readonly engineVersion?: string;
+  private readonly values: ParameterGroupValues;
 
   constructor(scope: Construct, id: string, props: ParameterGroupProps = {}) {
     super(scope, id);
 
-    const { family, problems } = resolveParameterGroupFamily({ engine: props.engine, family: props.family }, CDK_CONTEXT);
-    this.groupFamily = family;
+    this.values = new ParameterGroupValues(props, CDK_CONTEXT, (problems) => report(this, 'ParameterGroup', problems));
+    const family = this.values.family;
     this.family = family;
-    this.engineVersion = props.engine?.engineVersion;
-    this.clusterMode = props.clusterMode ?? ClusterMode.DISABLED;
-    this.enabled = this.clusterMode !== ClusterMode.DISABLED;
-    this.clusterEnabled = this.enabled;
-
-    const parameters = props.parameters ?? {};
-    // Check the parameters only against a family we know, so one mistake does not hide behind another.
-    if (problems.every((v) => v.severity !== 'error')) {
-      problems.push(...this.checkParameters(parameters));
-    }
-    report(this, 'ParameterGroup', problems);
-    Object.assign(this.values, parameters);
+    this.clusterMode = this.values.clusterMode;
+    this.clusterEnabled = this.values.clusterEnabled;
 
     this.resource = new CfnParameterGroup(this, 'Resource', {
       cacheParameterGroupFamily: family,
@@ -235,8 +218,7 @@ export class ParameterGroup extends Resource implements IParameterGroup {
    * @param value the value as ElastiCache takes it, e.g. `allkeys-lru`
    */
   public addParameter(name: string, value: string): void {
-    report(this, 'ParameterGroup', this.checkParameters({ [name]: value }));
-    this.values[name] = value;
+    this.values.add(name, value);
   }
 
   /**
@@ -247,15 +229,11 @@ export class ParameterGroup extends Resource implements IParameterGroup {
    * @param name the parameter name, e.g. `maxmemory-policy`
    */
   public parameterValue(name: string): string | undefined {
-    return parameterValueOf(this.groupFamily, this.enabled, this.values, name, CDK_CONTEXT);
-  }
-
-  private checkParameters(parameters: { [name: string]: string }): Violation[] {
-    return validateParameterGroupValues(this.groupFamily, this.enabled, this.engineVersion, parameters, CDK_CONTEXT);
+    return this.values.valueOf(name);
   }
 
   private renderProperties(): { [name: string]: string } | undefined {
-    const props = parameterGroupProperties(this.enabled, this.values);
+    const props = this.values.properties();
     return Object.keys(props).length > 0 ? props : undefined;
   }
 }

@@ -12,7 +12,8 @@ import { validateSubnetSource } from './model/subnet-group';
 import { memberClusterIds } from './model/topology';
 import { NodeType } from './node-type';
 import { IParameterGroup } from './parameter-group';
-import { nodeGroupConfigurations, parametersTheRulesRead, resolveReplicationGroup } from './private/replication-group-settings';
+import { ReplicationGroupEndpoints } from './private/replication-group-endpoints';
+import { explicitProps, logDeliverySpecs, nodeGroupConfigurations, parameterGroupFacts, resolveReplicationGroup } from './private/replication-group-settings';
 import { CDK_CONTEXT, report } from './private/report';
 import { IReplicationGroup, ReplicationGroupAttributes, ReplicationGroupBase } from './replication-group-base';
 import { ReplicationGroupCommonProps } from './replication-group-common-props';
@@ -167,7 +168,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
   public readonly parameterGroupName: string;
   /** The underlying CloudFormation resource. */
   public readonly resource: CfnReplicationGroup;
-  private readonly _endpoints: { primary?: Endpoint; reader?: Endpoint; configuration?: Endpoint };
+  private readonly _endpoints: ReplicationGroupEndpoints;
 
   constructor(scope: Construct, id: string, props: ReplicationGroupProps) {
     super(scope, id, { physicalName: props.replicationGroupId });
@@ -185,15 +186,10 @@ export class ReplicationGroup extends ReplicationGroupBase {
       snapshotName: props.restoreFrom?.snapshotName,
       snapshotArns: props.restoreFrom?.snapshotArns,
       logDelivery: logDeliverySpecs(props.logDelivery),
-      parameterGroup: props.parameterGroup && {
-        name: props.parameterGroup.parameterGroupName,
-        family: props.parameterGroup.family,
-        clusterEnabled: props.parameterGroup.clusterEnabled,
-        parameters: parametersTheRulesRead(props.parameterGroup),
-      },
+      parameterGroup: parameterGroupFacts(props.parameterGroup),
       globalSecondary: gd !== undefined,
       primary,
-      explicitProps: Object.entries(props).filter(([, v]) => v !== undefined).map(([k]) => k),
+      explicitProps: explicitProps(props),
     }, CDK_CONTEXT);
     const { engine, nodeType, clusterMode, shards, replicaCounts, multiAz, automaticFailover, port } = settings;
     const { transitEncryption, atRestEncryption, dataTiering, description } = settings;
@@ -292,40 +288,21 @@ export class ReplicationGroup extends ReplicationGroupBase {
     this.replicationGroupArn = this.arnOf(this.replicationGroupId);
     this.memberClusterIds = memberClusterIds(this.replicationGroupId, cme, shards, props.nodeGroups?.length ? replicaCounts : replicas);
 
-    const attr = (name: string) => this.resource.getAtt(name).toString();
-    this._endpoints = cme
-      ? { configuration: new Endpoint(attr('ConfigurationEndPoint.Address'), port) }
-      : {
-        primary: new Endpoint(attr('PrimaryEndPoint.Address'), port),
-        reader: new Endpoint(attr('ReaderEndPoint.Address'), port),
-      };
+    const address = { configuration: 'ConfigurationEndPoint.Address', primary: 'PrimaryEndPoint.Address', reader: 'ReaderEndPoint.Address' };
+    this._endpoints = new ReplicationGroupEndpoints(this.node.path, cme, port, (kind) => this.resource.getAtt(address[kind]).toString());
   }
 
   public get primaryEndpoint(): Endpoint {
-    return endpointOrThrow(this._endpoints.primary, 'primaryEndpoint', this.node.path, 'configurationEndpoint');
+    return this._endpoints.primaryEndpoint;
   }
 
   public get readerEndpoint(): Endpoint {
-    return endpointOrThrow(this._endpoints.reader, 'readerEndpoint', this.node.path, 'configurationEndpoint');
+    return this._endpoints.readerEndpoint;
   }
 
   public get configurationEndpoint(): Endpoint {
-    return endpointOrThrow(this._endpoints.configuration, 'configurationEndpoint', this.node.path, 'primaryEndpoint / readerEndpoint');
+    return this._endpoints.configurationEndpoint;
   }
-}
-
-function endpointOrThrow(e: Endpoint | undefined, name: string, path: string, instead: string): Endpoint {
-  if (!e) {
-    throw new Error(`${name} of '${path}' does not exist for this cluster mode; use ${instead}`);
-  }
-  return e;
-}
-
-function logDeliverySpecs(opts?: LogDeliveryOptions) {
-  const out: Array<{ logType: string; destinationType: string; logFormat: string }> = [];
-  if (opts?.slowLog) out.push({ logType: 'slow-log', destinationType: opts.slowLog.destinationType, logFormat: opts.slowLog.logFormat });
-  if (opts?.engineLog) out.push({ logType: 'engine-log', destinationType: opts.engineLog.destinationType, logFormat: opts.engineLog.logFormat });
-  return out;
 }
 
 function logDeliveryConfigurations(opts?: LogDeliveryOptions): CfnReplicationGroup.LogDeliveryConfigurationRequestProperty[] | undefined {

@@ -37,7 +37,7 @@ const d = (name: string, kind: Kind, def: string, opts: Partial<Omit<Directive, 
 /** Every directive the node understands. */
 export const DIRECTIVES: readonly Directive[] = [
   d('port', 'int', '6379', { min: 0, max: 65535, mutable: false }),
-  d('bind', 'list', '127.0.0.1', { mutable: false }),
+  d('bind', 'list', '127.0.0.1'),
   d('requirepass', 'string', ''),
   d('masterauth', 'string', ''),
   d('masteruser', 'string', ''),
@@ -60,6 +60,8 @@ export const DIRECTIVES: readonly Directive[] = [
   d('dir', 'string', '.', {}),
   // Set by the control plane: the engine version INFO reports (commands/engine-version.ts).
   d('cdk-elasticache-engine', 'string', '', { mutable: false }),
+  // Set by the control plane on a Global Datastore secondary in cluster mode (cluster/global-upstream.ts).
+  d('cdk-elasticache-global-upstream', 'string', ''),
   d('dbfilename', 'string', 'dump.rdb'),
   d('logfile', 'string', '', { mutable: false }),
   d('loglevel', 'enum', 'notice', { values: LOG_LEVELS }),

@@ -1,4 +1,5 @@
 import { Cluster } from './cluster/cluster';
+import { actAsPrimary, installGlobalUpstream } from './cluster/global-upstream';
 import { aclCommands } from './commands/acl';
 import { adminCommands, installAdmin, serverAdminCommands } from './commands/admin';
 import { bitmapCommands } from './commands/bitmap';
@@ -72,7 +73,8 @@ export function createServer(config: Config): Server {
 function wireClusterReplication(cluster: Cluster, server: Server): void {
   const repl = replicationOf(server);
   if (repl === undefined) return;
-  cluster.state.onRoleChange = (primary) => (primary !== undefined ? repl.replicate(primary.ip, primary.port) : repl.promote('cluster failover'));
+  cluster.state.onRoleChange = (primary) => (primary !== undefined ? repl.replicate(primary.ip, primary.port) : actAsPrimary(server, repl, 'cluster failover'));
+  installGlobalUpstream(cluster, server, repl);
   // A node that comes back from nodes.conf as a replica resumes replicating its primary.
   const me = cluster.state.myself;
   const primary = me.primaryId === undefined ? undefined : cluster.state.nodes.get(me.primaryId);

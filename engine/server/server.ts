@@ -16,6 +16,7 @@ import { recordLatency } from './latency-histogram';
 import { Log } from './log';
 import { memory } from './memory';
 import { classBit, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW, parseNotifyFlags } from './notify-flags';
+import { holdIfPaused } from './pause';
 import { PubSubHub } from './pubsub-hub';
 import type { ReplicationHooks } from './replication/hooks';
 import { quoteArg } from './repr';
@@ -92,6 +93,9 @@ export class Server {
   private slowlogId = 0;
   private nextClientId = 1;
   private readonly listeners: net.Server[] = [];
+  /** The listeners of each bound address, and the ports they use (for CONFIG SET bind). */
+  private readonly bound = new Map<string, net.Server[]>();
+  private boundPorts = { port: 0, tlsPort: 0 };
   private cron: NodeJS.Timeout | undefined;
   /** WATCHed keys: `${db}\0${key}` → clients. */
   private readonly watchers = new Map<string, Set<Client>>();
@@ -185,43 +189,91 @@ export class Server {
     let boundPort = 0;
     let boundTls = 0;
     try {
-      if (port > 0) {
-        for (const host of binds) {
-          const srv = net.createServer({ noDelay: true }, (s) => this.accept(s));
-          boundPort = await listenOn(srv, port, host);
-          acceptWithSharedReadBuffer(srv, (s) => this.accept(s, true));
-          this.listeners.push(srv);
-        }
+      for (const host of binds) {
+        const b = await this.listenHost(host, port, tlsPort, opts);
+        boundPort = b.port || boundPort;
+        boundTls = b.tlsPort || boundTls;
       }
-      if (opts) boundTls = await this.listenTls(opts, binds, tlsPort);
     } catch (e) {
       await Promise.all(this.listeners.map((l) => new Promise<void>((res) => l.close(() => res()))));
       this.listeners.length = 0;
+      this.bound.clear();
       throw e;
     }
+    this.boundPorts = { port: boundPort, tlsPort: boundTls };
     const hz = this.config.getNumber('hz');
     this.cron = setInterval(() => this.serverCron(), Math.max(1, Math.floor(1000 / hz)));
     this.cron.unref();
     return { port: boundPort, tlsPort: boundTls };
   }
 
-  private async listenTls(opts: tls.TlsOptions, binds: string[], tlsPort: number): Promise<number> {
-    let bound = 0;
-    const optional = this.config.get('tls-auth-clients') === 'optional';
-    for (const host of binds) {
-      const srv = tls.createServer(opts, (s) => {
-        // optional: a client may present no certificate, but a presented one must verify.
-        if (optional && !s.authorized && Object.keys(s.getPeerCertificate() ?? {}).length > 0) {
-          s.destroy();
-          return;
-        }
-        this.accept(s);
-      });
-      srv.on('tlsClientError', () => undefined); // a failed handshake only closes that connection
-      bound = await listenOn(srv, tlsPort, host);
-      this.listeners.push(srv);
+  /**
+   * CONFIG SET bind at run time: listens on the added addresses (all or nothing: throws when one
+   * cannot be bound), then stops listening on the removed ones. Open connections stay, as in Valkey.
+   */
+  public async rebind(hosts: readonly string[]): Promise<void> {
+    const added = hosts.filter((h) => !this.bound.has(h));
+    const removed = [...this.bound.keys()].filter((h) => !hosts.includes(h));
+    const tlsPort = this.boundPorts.tlsPort;
+    const opts = added.length > 0 && tlsPort > 0 ? tlsOptions(this.config) : undefined;
+    const done: string[] = [];
+    try {
+      for (const h of added) {
+        await this.listenHost(h, this.boundPorts.port, tlsPort, opts);
+        done.push(h);
+      }
+    } catch (e) {
+      done.forEach((h) => this.unlisten(h));
+      throw e;
     }
-    return bound;
+    removed.forEach((h) => this.unlisten(h));
+  }
+
+  /** Listens on one address: the plain port (when > 0) and the TLS port (with `opts`). */
+  private async listenHost(host: string, port: number, tlsPort: number, opts?: tls.TlsOptions): Promise<{ port: number; tlsPort: number }> {
+    const servers: net.Server[] = [];
+    const out = { port: 0, tlsPort: 0 };
+    try {
+      if (port > 0) {
+        const srv = net.createServer({ noDelay: true }, (s) => this.accept(s));
+        servers.push(srv);
+        out.port = await listenOn(srv, port, host);
+        acceptWithSharedReadBuffer(srv, (s) => this.accept(s, true));
+      }
+      if (opts) {
+        const srv = this.tlsServer(opts);
+        servers.push(srv);
+        out.tlsPort = await listenOn(srv, tlsPort, host);
+      }
+    } catch (e) {
+      servers.forEach((s) => s.listening && s.close());
+      throw e;
+    }
+    this.listeners.push(...servers);
+    this.bound.set(host, servers);
+    return out;
+  }
+
+  private unlisten(host: string): void {
+    for (const s of this.bound.get(host) ?? []) {
+      s.close();
+      this.listeners.splice(this.listeners.indexOf(s), 1);
+    }
+    this.bound.delete(host);
+  }
+
+  private tlsServer(opts: tls.TlsOptions): tls.Server {
+    const optional = this.config.get('tls-auth-clients') === 'optional';
+    const srv = tls.createServer(opts, (s) => {
+      // optional: a client may present no certificate, but a presented one must verify.
+      if (optional && !s.authorized && Object.keys(s.getPeerCertificate() ?? {}).length > 0) {
+        s.destroy();
+        return;
+      }
+      this.accept(s);
+    });
+    srv.on('tlsClientError', () => undefined); // a failed handshake only closes that connection
+    return srv;
   }
 
   /** A new connection; `borrowed`: its reads come as views of a shared buffer (shared-read.ts), returns their handler. */
@@ -385,6 +437,7 @@ export class Server {
         return;
       }
     }
+    if (holdIfPaused(this, client, spec, argv)) return; // CLIENT PAUSE
     if (client.multi && !MULTI_IMMEDIATE.has(spec.name)) {
       client.multi.push({ argv });
       client.reply.simple('QUEUED');

@@ -4,6 +4,7 @@ import { LogDeliverySpec, NodeGroupSpec, ParameterGroupFacts, ReplicationGroupSp
 import { validateReplicationGroupRules } from '../model/replication-group-rules';
 import { RuleContext, Violation } from '../model/violation';
 import { NodeType } from '../node-type';
+import { ReplicationGroupCommonProps } from '../replication-group-common-props';
 
 /**
  * How a replication group's props become settings: the defaults and the spec the rules check.
@@ -21,40 +22,23 @@ export interface PrimaryShape {
   readonly transitEncryption: boolean;
 }
 
-/** The props both faces share, already in face-neutral types. */
-export interface ReplicationGroupInput {
+/**
+ * The props both faces share ({@link ReplicationGroupCommonProps}), and the rest already in face-neutral types.
+ */
+export interface ReplicationGroupInput extends ReplicationGroupCommonProps {
   /** Construct path, for the default description. */
   readonly path: string;
   readonly replicationGroupId?: string;
   readonly description?: string;
-  readonly engine?: Engine;
-  readonly nodeType?: NodeType;
-  readonly clusterMode?: ClusterMode;
-  readonly shards?: number;
-  readonly replicasPerShard?: number;
-  readonly nodeGroups?: NodeGroupSpec[];
-  readonly preferredAvailabilityZones?: string[];
-  readonly multiAz?: boolean;
-  readonly automaticFailover?: boolean;
-  readonly port?: number;
-  readonly transitEncryption?: boolean;
-  readonly transitEncryptionMode?: string;
-  readonly atRestEncryption?: boolean;
   readonly kmsKey: boolean;
   readonly authToken?: string;
   readonly userGroup?: UserGroupFacts;
-  readonly durability?: string;
   /** Whole days; undefined for the default. */
   readonly backupRetentionDays?: number;
-  readonly preferredBackupWindow?: string;
-  readonly preferredMaintenanceWindow?: string;
   readonly finalSnapshotName?: string;
   readonly snapshotName?: string;
   readonly snapshotArns?: string[];
   readonly snapshottingClusterId?: string;
-  readonly dataTiering?: boolean;
-  readonly networkType?: string;
-  readonly ipDiscovery?: string;
   readonly logDelivery?: LogDeliverySpec[];
   /** Facts about the parameter group given, or undefined for the engine's default group. */
   readonly parameterGroup?: ParameterGroupFacts;
@@ -215,6 +199,40 @@ export function nodeGroupConfigurations(groups: NodeGroupSpec[] | undefined, rep
     replicaAvailabilityZones: g.replicaAvailabilityZones,
     replicaCount: g.replicaCount ?? replicas,
   }));
+}
+
+/** What both faces know of a parameter group, as the rules take it. */
+export function parameterGroupFacts(group: {
+  readonly parameterGroupName: string;
+  readonly family?: string;
+  readonly clusterEnabled?: boolean;
+  parameterValue(name: string): string | undefined;
+} | undefined): ParameterGroupFacts | undefined {
+  return group && {
+    name: group.parameterGroupName,
+    family: group.family,
+    clusterEnabled: group.clusterEnabled,
+    parameters: parametersTheRulesRead(group),
+  };
+}
+
+/** A log destination as both faces describe it. */
+interface LogDestinationShape {
+  readonly destinationType: string;
+  readonly logFormat: string;
+}
+
+/** The log deliveries the rules check, from either face's `logDelivery` prop. */
+export function logDeliverySpecs(opts?: { readonly slowLog?: LogDestinationShape; readonly engineLog?: LogDestinationShape }): LogDeliverySpec[] {
+  const out: LogDeliverySpec[] = [];
+  if (opts?.slowLog) out.push({ logType: 'slow-log', destinationType: opts.slowLog.destinationType, logFormat: opts.slowLog.logFormat });
+  if (opts?.engineLog) out.push({ logType: 'engine-log', destinationType: opts.engineLog.destinationType, logFormat: opts.engineLog.logFormat });
+  return out;
+}
+
+/** The names of the props the user set (for the rules about what a Global Datastore secondary may not set). */
+export function explicitProps(props: object): string[] {
+  return Object.entries(props).filter(([, v]) => v !== undefined).map(([k]) => k);
 }
 
 function safeFamily(engine: Engine): string | undefined {

@@ -1,7 +1,8 @@
 import { TerraformProvider, TerraformResource } from 'cdktn';
 import { Construct, IConstruct } from 'constructs';
 import type { ReplicationGroup } from './replication-group';
-import { defaultGlobalDatastoreSuffix, GlobalDatastoreSpec, validateGlobalDatastore } from '../model/global-datastore';
+import { validateGlobalDatastore } from '../model/global-datastore';
+import { GlobalDatastoreNames } from '../private/global-datastore-names';
 import { AwsResource } from './private/aws-resource';
 import { reportTf, TF_CONTEXT, validationMessagesTf } from './private/report';
 
@@ -81,18 +82,10 @@ export class GlobalDatastore extends Construct implements IGlobalDatastore {
     super(scope, id);
     const primary = props.primary;
     this.primaryReplicationGroup = primary;
-    const description = props.description ?? `Global Datastore ${this.node.path}`;
-    const suffix = props.globalDatastoreIdSuffix ?? defaultGlobalDatastoreSuffix(primary.node.id);
-    const spec = (): GlobalDatastoreSpec => ({
-      suffix,
-      description,
-      engine: primary.engine.engineName,
-      engineVersion: primary.engine.engineVersion,
-      nodeType: primary.nodeType.name,
-      primaryRegion: primary.region ?? props.region,
-      // A secondary without a region of its own is in the provider's region: unknown here, not checked.
-      secondaryRegions: this.secondaries.map((s) => s.region).filter((r): r is string => r !== undefined),
-    });
+    const names = new GlobalDatastoreNames(this, props);
+    const { suffix, description } = names;
+    // A secondary without a region of its own is in the provider's region: unknown here, not checked.
+    const spec = () => names.spec(primary.region ?? props.region, this.secondaries.map((s) => s.region).filter((r): r is string => r !== undefined));
     reportTf(this, 'GlobalDatastore', validateGlobalDatastore(spec(), TF_CONTEXT));
     const args: AwsElasticacheGlobalReplicationGroupArgs = {
       global_replication_group_id_suffix: suffix,

@@ -8,12 +8,9 @@ import {
   ImportedParameterGroupFacts,
   importedParameterValueOf,
   importParameterGroup,
-  parameterGroupProperties,
-  parameterValueOf,
-  resolveParameterGroupFamily,
   validateParameterGroupName,
-  validateParameterGroupValues,
 } from '../model/parameters';
+import { ParameterGroupValues } from '../private/parameter-group-values';
 import { AwsResource } from './private/aws-resource';
 import { nameFromPath } from './private/names';
 import { reportTf, TF_CONTEXT } from './private/report';
@@ -114,33 +111,21 @@ export class ParameterGroup extends Construct implements IParameterGroup {
   public readonly clusterMode: ClusterMode;
   /** The `aws_elasticache_parameter_group` resource. */
   public readonly resource: TerraformResource;
-  private readonly values: { [name: string]: string } = {};
-  private readonly groupFamily: string;
-  private readonly enabled: boolean;
-  private readonly engineVersion?: string;
+  private readonly values: ParameterGroupValues;
 
   constructor(scope: Construct, id: string, props: ParameterGroupProps = {}) {
     super(scope, id);
-    const { family, problems } = resolveParameterGroupFamily({ engine: props.engine, family: props.family }, TF_CONTEXT);
-    problems.push(...validateParameterGroupName(props.parameterGroupName, TF_CONTEXT, 'parameterGroupName'));
-    this.groupFamily = family;
+    const nameProblems = validateParameterGroupName(props.parameterGroupName, TF_CONTEXT, 'parameterGroupName');
+    this.values = new ParameterGroupValues(props, TF_CONTEXT, (problems) => reportTf(this, 'ParameterGroup', problems), nameProblems);
+    const family = this.values.family;
     this.family = family;
-    this.engineVersion = props.engine?.engineVersion;
-    this.clusterMode = props.clusterMode ?? ClusterMode.DISABLED;
-    this.enabled = this.clusterMode !== ClusterMode.DISABLED;
-    this.clusterEnabled = this.enabled;
-    const parameters = props.parameters ?? {};
-    // Check the parameters only against a family we know, so one mistake does not hide behind another.
-    if (problems.every((v) => v.severity !== 'error')) {
-      problems.push(...validateParameterGroupValues(family, this.enabled, this.engineVersion, parameters, TF_CONTEXT));
-    }
-    reportTf(this, 'ParameterGroup', problems);
-    Object.assign(this.values, parameters);
+    this.clusterMode = this.values.clusterMode;
+    this.clusterEnabled = this.values.clusterEnabled;
 
     const name = props.parameterGroupName ?? nameFromPath(this, MAX_PARAMETER_GROUP_NAME_LENGTH, 'parameters');
     const description = props.description ?? defaultParameterGroupDescription(family, this.clusterMode, TF_CONTEXT);
     this.resource = new AwsResource(this, 'Resource', 'aws_elasticache_parameter_group', (): AwsElasticacheParameterGroupArgs => {
-      const values = parameterGroupProperties(this.enabled, this.values);
+      const values = this.values.properties();
       const parameter = Object.entries(values).map(([n, value]) => ({ name: n, value }));
       return {
         name: TF_CONTEXT.isUnresolved(name) ? name : name.toLowerCase(),
@@ -161,8 +146,7 @@ export class ParameterGroup extends Construct implements IParameterGroup {
    * @param value the value as ElastiCache takes it
    */
   public addParameter(name: string, value: string): void {
-    reportTf(this, 'ParameterGroup', validateParameterGroupValues(this.groupFamily, this.enabled, this.engineVersion, { [name]: value }, TF_CONTEXT));
-    this.values[name] = value;
+    this.values.add(name, value);
   }
 
   /**
@@ -170,7 +154,7 @@ export class ParameterGroup extends Construct implements IParameterGroup {
    * @param name the parameter name
    */
   public parameterValue(name: string): string | undefined {
-    return parameterValueOf(this.groupFamily, this.enabled, this.values, name, TF_CONTEXT);
+    return this.values.valueOf(name);
   }
 }
 

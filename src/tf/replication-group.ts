@@ -8,12 +8,12 @@ import { ISubnetGroup, SubnetGroup } from './subnet-group';
 import { IUserGroup } from './user-group';
 import { Endpoint } from '../endpoint';
 import { Engine } from '../engine';
-import { LogDeliverySpec } from '../model/replication-group';
 import { validateSubnetSource } from '../model/subnet-group';
 import { memberClusterIds } from '../model/topology';
 import { renameProperties } from '../model/violation';
 import { NodeType } from '../node-type';
-import { nodeGroupConfigurations, parametersTheRulesRead, resolveReplicationGroup } from '../private/replication-group-settings';
+import { ReplicationGroupEndpoints } from '../private/replication-group-endpoints';
+import { explicitProps, logDeliverySpecs, nodeGroupConfigurations, parameterGroupFacts, resolveReplicationGroup } from '../private/replication-group-settings';
 import { ReplicationGroupCommonProps } from '../replication-group-common-props';
 import { AwsResource } from './private/aws-resource';
 import { nameFromPath } from './private/names';
@@ -202,7 +202,7 @@ export class ReplicationGroup extends Construct implements IReplicationGroup {
   public readonly region?: string;
   /** The `aws_elasticache_replication_group` resource (for overrides, lifecycle, ...). */
   public readonly resource: TerraformResource;
-  private readonly _endpoints: { primary?: Endpoint; reader?: Endpoint; configuration?: Endpoint };
+  private readonly _endpoints: ReplicationGroupEndpoints;
 
   constructor(scope: Construct, id: string, props: ReplicationGroupProps = {}) {
     super(scope, id);
@@ -218,15 +218,10 @@ export class ReplicationGroup extends Construct implements IReplicationGroup {
       snapshotName: props.restoreFrom?.snapshotName,
       snapshotArns: props.restoreFrom?.snapshotArns,
       logDelivery: logDeliverySpecs(props.logDelivery),
-      parameterGroup: props.parameterGroup && {
-        name: props.parameterGroup.parameterGroupName,
-        family: props.parameterGroup.family,
-        clusterEnabled: props.parameterGroup.clusterEnabled,
-        parameters: parametersTheRulesRead(props.parameterGroup),
-      },
+      parameterGroup: parameterGroupFacts(props.parameterGroup),
       globalSecondary: gd !== undefined,
       primary,
-      explicitProps: Object.entries(props).filter(([, v]) => v !== undefined).map(([k]) => k),
+      explicitProps: explicitProps(props),
     }, TF_CONTEXT);
     const problems = [...settings.problems, ...validateSubnetSource(props.subnetGroup !== undefined, props.subnetIds !== undefined, 'subnetIds')];
     reportTf(this, 'ReplicationGroup', renameProperties(problems, TERRAFORM_PROP_NAMES));
@@ -306,38 +301,24 @@ export class ReplicationGroup extends Construct implements IReplicationGroup {
     this.replicationGroupId = this.resource.getStringAttribute('replication_group_id');
     this.replicationGroupArn = this.resource.getStringAttribute('arn');
     this.memberClusterIds = memberClusterIds(args.replication_group_id, cme, settings.shards, nodeGroups?.length ? settings.replicaCounts : replicas);
-    const attr = (name: string) => this.resource.getStringAttribute(name);
-    this._endpoints = cme
-      ? { configuration: new Endpoint(attr('configuration_endpoint_address'), settings.port) }
-      : { primary: new Endpoint(attr('primary_endpoint_address'), settings.port), reader: new Endpoint(attr('reader_endpoint_address'), settings.port) };
+    const address = { configuration: 'configuration_endpoint_address', primary: 'primary_endpoint_address', reader: 'reader_endpoint_address' };
+    this._endpoints = new ReplicationGroupEndpoints(this.node.path, cme, settings.port, (kind) => this.resource.getStringAttribute(address[kind]));
   }
 
   /** The primary endpoint (cluster mode disabled): reads and writes. */
   public get primaryEndpoint(): Endpoint {
-    return endpointOrThrow(this._endpoints.primary, 'primaryEndpoint', this.node.path, 'configurationEndpoint');
+    return this._endpoints.primaryEndpoint;
   }
 
   /** The reader endpoint (cluster mode disabled): reads spread over the replicas. */
   public get readerEndpoint(): Endpoint {
-    return endpointOrThrow(this._endpoints.reader, 'readerEndpoint', this.node.path, 'configurationEndpoint');
+    return this._endpoints.readerEndpoint;
   }
 
   /** The configuration endpoint (cluster mode enabled): cluster-aware clients discover the shards from it. */
   public get configurationEndpoint(): Endpoint {
-    return endpointOrThrow(this._endpoints.configuration, 'configurationEndpoint', this.node.path, 'primaryEndpoint / readerEndpoint');
+    return this._endpoints.configurationEndpoint;
   }
-}
-
-function endpointOrThrow(e: Endpoint | undefined, name: string, path: string, instead: string): Endpoint {
-  if (!e) throw new Error(`${name} of '${path}' does not exist for this cluster mode; use ${instead}`);
-  return e;
-}
-
-function logDeliverySpecs(opts?: LogDeliveryOptions): LogDeliverySpec[] {
-  const out: LogDeliverySpec[] = [];
-  if (opts?.slowLog) out.push({ logType: 'slow-log', destinationType: opts.slowLog.destinationType, logFormat: opts.slowLog.logFormat });
-  if (opts?.engineLog) out.push({ logType: 'engine-log', destinationType: opts.engineLog.destinationType, logFormat: opts.engineLog.logFormat });
-  return out;
 }
 
 function logDeliveryConfigurations(opts?: LogDeliveryOptions): AwsElasticacheReplicationGroupArgs['log_delivery_configuration'] {

@@ -3,7 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import { ResourceOptions } from './resource-options';
 import { IUser } from './user';
 import { MAX_REPLICATION_GROUP_ID_LENGTH } from '../model/names';
-import { UserAuthentication, UserGroupMemberModel, userGroupHasDefaultUser, validateIdentifier, validateUserGroup } from '../model/users';
+import { userGroupHasDefaultUser, validateIdentifier, validateUserGroup } from '../model/users';
+import { userGroupMemberModel } from '../private/user-group-member';
 import { UserEngine } from '../user/user-engine';
 import { AwsResource } from './private/aws-resource';
 import { nameFromPath } from './private/names';
@@ -97,7 +98,7 @@ export class UserGroup extends Construct implements IUserGroup {
     this.userGroupArn = this.resource.getStringAttribute('arn');
     for (const user of props.users ?? []) this.addUser(user);
     this.node.addValidation({
-      validate: () => validationMessagesTf(this, validateUserGroup(TF_CONTEXT, { engine, users: this._users.map(memberModel) })),
+      validate: () => validationMessagesTf(this, validateUserGroup(TF_CONTEXT, { engine, users: this.members() })),
     });
   }
 
@@ -108,7 +109,7 @@ export class UserGroup extends Construct implements IUserGroup {
 
   /** Whether the group holds a user named `default`; undefined when a member's name is unknown. */
   public get hasDefaultUser(): boolean | undefined {
-    return userGroupHasDefaultUser(TF_CONTEXT, this._users.map(memberModel));
+    return userGroupHasDefaultUser(TF_CONTEXT, this.members());
   }
 
   /**
@@ -118,19 +119,12 @@ export class UserGroup extends Construct implements IUserGroup {
   public addUser(user: IUser): void {
     this._users.push(user);
   }
+
+  private members() {
+    return this._users.map((u) => userGroupMemberModel(TF_CONTEXT, u));
+  }
 }
 
 function hasResource(u: IUser): u is IUser & { resource: TerraformResource } {
   return (u as { resource?: unknown }).resource instanceof TerraformResource;
-}
-
-function memberModel(user: IUser): UserGroupMemberModel {
-  const known = (v: string | undefined) => (v === undefined || TF_CONTEXT.isUnresolved(v) ? undefined : v);
-  return {
-    label: `'${user.node.path}'`,
-    userId: known(user.userId),
-    userName: known(user.userName),
-    engine: user.engine,
-    authentication: user.authenticationType as UserAuthentication | undefined,
-  };
 }

@@ -103,15 +103,6 @@ export abstract class UserBase extends Construct implements IUser {
   public abstract readonly authenticationType?: AuthenticationType;
 }
 
-/** What a concrete user renders (not part of the API). */
-interface RenderedUser {
-  readonly userId: string;
-  readonly userName: string;
-  readonly engine: UserEngine;
-  readonly accessString: string;
-  readonly resource: TerraformResource;
-}
-
 /** Validates a user like the CloudFormation face does and creates its `aws_elasticache_user`. */
 interface UserKind {
   readonly authentication: AuthenticationType;
@@ -120,31 +111,55 @@ interface UserKind {
   readonly passwords?: string[];
 }
 
-function renderUser(scope: Construct, kind: string, props: UserBaseProps, o: UserKind): RenderedUser {
-  const userId = props.userId ?? nameFromPath(scope, MAX_REPLICATION_GROUP_ID_LENGTH, 'user');
-  const userName = o.userName ?? userId;
-  const engine = props.engine ?? o.defaultEngine;
-  const accessString = props.accessControl.accessString;
-  reportTf(scope, kind, validateUser(TF_CONTEXT, {
-    userId,
-    userName,
-    engine,
-    authentication: o.authentication as UserAuthentication,
-    passwords: o.passwords,
-    accessString,
-  }));
-  const args: AwsElasticacheUserArgs = {
-    user_id: userId,
-    user_name: userName,
-    engine,
-    access_string: accessString,
-    authentication_mode: { type: o.authentication, passwords: o.passwords },
-    no_password_required: o.authentication === AuthenticationType.NO_PASSWORD_REQUIRED ? true : undefined,
-    region: props.region,
-    tags: props.tags,
-  };
-  const resource = new AwsResource(scope, 'Resource', 'aws_elasticache_user', () => args, props.provider);
-  return { userId, userName, engine, accessString, resource };
+/**
+ * What the three concrete users share: their members and how they render. Not exported, so jsii
+ * erases it and each concrete user keeps the members as its own (the public API is unchanged).
+ */
+abstract class RenderedUser extends UserBase {
+  /** The ID of the user. */
+  public readonly userId: string;
+  /** The name clients authenticate with. */
+  public readonly userName?: string;
+  /** The ARN of the user (a Terraform reference). */
+  public readonly userArn?: string;
+  /** The engine of the user. */
+  public readonly engine?: UserEngine;
+  /** The access string of the user. */
+  public readonly accessString: string;
+  /** The `aws_elasticache_user` resource. */
+  public readonly resource: TerraformResource;
+
+  protected constructor(scope: Construct, id: string, kind: string, props: UserBaseProps, o: UserKind) {
+    super(scope, id);
+    const userId = props.userId ?? nameFromPath(this, MAX_REPLICATION_GROUP_ID_LENGTH, 'user');
+    const userName = o.userName ?? userId;
+    const engine = props.engine ?? o.defaultEngine;
+    const accessString = props.accessControl.accessString;
+    reportTf(this, kind, validateUser(TF_CONTEXT, {
+      userId,
+      userName,
+      engine,
+      authentication: o.authentication as UserAuthentication,
+      passwords: o.passwords,
+      accessString,
+    }));
+    const args: AwsElasticacheUserArgs = {
+      user_id: userId,
+      user_name: userName,
+      engine,
+      access_string: accessString,
+      authentication_mode: { type: o.authentication, passwords: o.passwords },
+      no_password_required: o.authentication === AuthenticationType.NO_PASSWORD_REQUIRED ? true : undefined,
+      region: props.region,
+      tags: props.tags,
+    };
+    this.resource = new AwsResource(this, 'Resource', 'aws_elasticache_user', () => args, props.provider);
+    this.userId = userId;
+    this.userName = userName;
+    this.engine = engine;
+    this.accessString = accessString;
+    this.userArn = this.resource.getStringAttribute('arn');
+  }
 }
 
 /** Properties of a Terraform {@link PasswordUser}. */
@@ -173,36 +188,17 @@ export interface PasswordUserProps extends UserBaseProps {
  *   passwords: [password.stringValue],
  * });
  */
-export class PasswordUser extends UserBase {
-  /** The ID of the user. */
-  public readonly userId: string;
-  /** The name clients authenticate with. */
-  public readonly userName?: string;
-  /** The ARN of the user (a Terraform reference). */
-  public readonly userArn?: string;
-  /** The engine of the user. */
-  public readonly engine?: UserEngine;
+export class PasswordUser extends RenderedUser {
   /** Always `AuthenticationType.PASSWORD`. */
   public readonly authenticationType?: AuthenticationType = AuthenticationType.PASSWORD;
-  /** The access string of the user. */
-  public readonly accessString: string;
-  /** The `aws_elasticache_user` resource. */
-  public readonly resource: TerraformResource;
 
   constructor(scope: Construct, id: string, props: PasswordUserProps) {
-    super(scope, id);
-    const r = renderUser(this, 'PasswordUser', props, {
+    super(scope, id, 'PasswordUser', props, {
       authentication: AuthenticationType.PASSWORD,
       defaultEngine: UserEngine.VALKEY,
       userName: props.userName,
       passwords: props.passwords,
     });
-    this.userId = r.userId;
-    this.userName = r.userName;
-    this.engine = r.engine;
-    this.accessString = r.accessString;
-    this.resource = r.resource;
-    this.userArn = r.resource.getStringAttribute('arn');
   }
 }
 
@@ -216,35 +212,16 @@ export interface NoPasswordUserProps extends UserBaseProps {
 }
 
 /** An ElastiCache user that needs no password (Redis OSS only). Keep its access string narrow. */
-export class NoPasswordUser extends UserBase {
-  /** The ID of the user. */
-  public readonly userId: string;
-  /** The name clients authenticate with. */
-  public readonly userName?: string;
-  /** The ARN of the user (a Terraform reference). */
-  public readonly userArn?: string;
-  /** The engine of the user. */
-  public readonly engine?: UserEngine;
+export class NoPasswordUser extends RenderedUser {
   /** Always `AuthenticationType.NO_PASSWORD_REQUIRED`. */
   public readonly authenticationType?: AuthenticationType = AuthenticationType.NO_PASSWORD_REQUIRED;
-  /** The access string of the user. */
-  public readonly accessString: string;
-  /** The `aws_elasticache_user` resource. */
-  public readonly resource: TerraformResource;
 
   constructor(scope: Construct, id: string, props: NoPasswordUserProps) {
-    super(scope, id);
-    const r = renderUser(this, 'NoPasswordUser', props, {
+    super(scope, id, 'NoPasswordUser', props, {
       authentication: AuthenticationType.NO_PASSWORD_REQUIRED,
       defaultEngine: UserEngine.REDIS,
       userName: props.userName,
     });
-    this.userId = r.userId;
-    this.userName = r.userName;
-    this.engine = r.engine;
-    this.accessString = r.accessString;
-    this.resource = r.resource;
-    this.userArn = r.resource.getStringAttribute('arn');
   }
 }
 
@@ -258,34 +235,15 @@ export interface IamUserProps extends UserBaseProps {
 }
 
 /** An ElastiCache user that authenticates with a short-lived IAM token (Valkey, or Redis OSS 7.0+). */
-export class IamUser extends UserBase {
-  /** The ID of the user. */
-  public readonly userId: string;
-  /** The name clients authenticate with. */
-  public readonly userName?: string;
-  /** The ARN of the user (a Terraform reference). */
-  public readonly userArn?: string;
-  /** The engine of the user. */
-  public readonly engine?: UserEngine;
+export class IamUser extends RenderedUser {
   /** Always `AuthenticationType.IAM`. */
   public readonly authenticationType?: AuthenticationType = AuthenticationType.IAM;
-  /** The access string of the user. */
-  public readonly accessString: string;
-  /** The `aws_elasticache_user` resource. */
-  public readonly resource: TerraformResource;
 
   constructor(scope: Construct, id: string, props: IamUserProps) {
-    super(scope, id);
-    const r = renderUser(this, 'IamUser', props, {
+    super(scope, id, 'IamUser', props, {
       authentication: AuthenticationType.IAM,
       defaultEngine: UserEngine.VALKEY,
       userName: props.userName,
     });
-    this.userId = r.userId;
-    this.userName = r.userName;
-    this.engine = r.engine;
-    this.accessString = r.accessString;
-    this.resource = r.resource;
-    this.userArn = r.resource.getStringAttribute('arn');
   }
 }

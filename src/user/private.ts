@@ -1,4 +1,4 @@
-import { Annotations, Names, Token } from 'aws-cdk-lib';
+import { Annotations, Names } from 'aws-cdk-lib';
 import { CfnUser } from 'aws-cdk-lib/aws-elasticache';
 import { IConstruct } from 'constructs';
 import type { IUser } from './user-base';
@@ -7,6 +7,7 @@ import { cleanIdentifier } from '../model/names';
 import { UserAuthentication, UserGroupMemberModel, UserModel, validateUser } from '../model/users';
 import { formatViolation, Violation } from '../model/violation';
 import { CDK_CONTEXT, report } from '../private/report';
+import { userGroupMemberModel } from '../private/user-group-member';
 
 /**
  * Internal helpers shared by the user constructs (not exported from the package).
@@ -57,17 +58,7 @@ export function renderUser(scope: IConstruct, o: RenderUserOptions): CfnUser {
 
 /** How the user group rules see a member. */
 export function memberModel(user: IUser): UserGroupMemberModel {
-  return {
-    label: `'${user.node.path}'`,
-    userId: known(user.userId),
-    userName: known(user.userName),
-    engine: user.engine,
-    authentication: user.authenticationType as UserAuthentication | undefined,
-  };
-}
-
-function known(value: string | undefined): string | undefined {
-  return value === undefined || Token.isUnresolved(value) ? undefined : value;
+  return userGroupMemberModel(CDK_CONTEXT, user);
 }
 
 const EMITTED_WARNINGS = new WeakMap<IConstruct, Set<string>>();

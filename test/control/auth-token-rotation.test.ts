@@ -3,8 +3,7 @@
 // is refused unless moving to RBAC; a template change of AuthToken rotates (CloudFormation's way).
 import * as fs from 'fs';
 import * as path from 'path';
-import Redis from 'ioredis';
-import { cli, json, killAll, ok, tempDir, topology } from './control-cli';
+import { cli, json, ok, tearDown, tempDir, topology, tryTls } from './control-cli';
 import { waitFor } from '../engine/nodes';
 
 const A = 'token-aaaaaaaaaaaaaaaa';
@@ -40,25 +39,15 @@ describe('AUTH token rotation (ROTATE, SET, DELETE; template changes)', () => {
   let endpoint = { host: '', port: 0 };
 
   afterAll(async () => {
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
-    killAll(stateDir);
-    fs.rmSync(work, { recursive: true, force: true });
+    await tearDown(stateDir, work);
   });
 
   /** 'ok' when a new connection can AUTH with `password` (none: no AUTH) and PING through the primary endpoint, else the error code. */
-  async function tryToken(password?: string): Promise<string> {
-    const c = new Redis({ ...endpoint, tls: { ca }, lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    c.on('error', () => undefined);
-    try {
-      await c.connect();
+  function tryToken(password?: string): Promise<string> {
+    return tryTls(endpoint, ca, async (c) => {
       if (password !== undefined) await c.call('AUTH', password);
       await c.ping();
-      return 'ok';
-    } catch (e) {
-      return (e as Error).message.split(' ')[0];
-    } finally {
-      c.disconnect();
-    }
+    });
   }
 
   const modify = (...args: string[]) => cli(['modify-replication-group', '--replication-group-id', 'auth', '--apply-immediately', '--state-dir', stateDir, '--output', 'json', ...args]);

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Redis, { Cluster } from 'ioredis';
-import { cli, json, killAll, ok, tempDir } from './control-cli';
+import { cli, json, ok, tearDown, tempDir } from './control-cli';
 
 jest.setTimeout(300000);
 
@@ -64,9 +64,7 @@ describe('cluster-mode-enabled snapshots and restores', () => {
 
   afterAll(async () => {
     clients.forEach((c) => c.disconnect());
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
-    killAll(stateDir);
-    fs.rmSync(work, { recursive: true, force: true });
+    await tearDown(stateDir, work);
   });
 
   test('create-snapshot of a 3-shard group: one RDB per shard, NodeSnapshots per shard', async () => {

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Cluster } from 'ioredis';
 import { glideCluster, ioredisCluster, mixedWorkload, nodeRedisCluster, Ops, readBack } from './cluster-clients';
-import { alive, cli, json, killAll, knownPids, ok, tempDir } from './control-cli';
+import { alive, json, knownPids, ok, tearDown, tempDir } from './control-cli';
 import { waitFor } from '../engine/nodes';
 
 jest.setTimeout(300000);
@@ -53,9 +53,7 @@ describe('deploy a cluster-mode-enabled group, fail over a shard, reshard, destr
 
   afterAll(async () => {
     client?.disconnect();
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
-    killAll(stateDir);
-    fs.rmSync(work, { recursive: true, force: true });
+    await tearDown(stateDir, work);
   });
 
   test('deploy: a configuration endpoint, node ids per shard, each shard across AZs, a clean cluster', async () => {

@@ -4,7 +4,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Cluster } from 'ioredis';
-import { cli, json, killAll, ok, tempDir } from './control-cli';
+import { cli, json, ok, tearDown, tempDir } from './control-cli';
 import { waitFor } from '../engine/nodes';
 
 jest.setTimeout(240000);
@@ -25,9 +25,7 @@ describe('rebalancing a cluster-mode group', () => {
 
   afterAll(async () => {
     client?.disconnect();
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
-    killAll(stateDir);
-    fs.rmSync(work, { recursive: true, force: true });
+    await tearDown(stateDir, work);
   });
 
   test('uneven slots become even; keys stay; redis-cli --cluster check is clean', async () => {

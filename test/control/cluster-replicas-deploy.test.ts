@@ -7,7 +7,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Cluster } from 'ioredis';
-import { alive, cli, json, killAll, ok, tempDir } from './control-cli';
+import { alive, cli, json, ok, tearDown, tempDir } from './control-cli';
 import { waitFor } from '../engine/nodes';
 
 jest.setTimeout(300000);
@@ -41,9 +41,7 @@ describe('per-shard replica counts in cluster mode', () => {
 
   afterAll(async () => {
     client?.disconnect();
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
-    killAll(stateDir);
-    fs.rmSync(work, { recursive: true, force: true });
+    await tearDown(stateDir, work);
   });
 
   test('NodeGroupConfiguration: a replica count and AZs per shard', async () => {

@@ -7,7 +7,7 @@ import { X509Certificate } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { glideCluster, ioredisCluster, mixedWorkload, nodeRedisCluster, Ops, readBack } from './cluster-clients';
-import { cli, json, killAll, ok, tempDir } from './control-cli';
+import { json, ok, tearDown, tempDir } from './control-cli';
 
 jest.setTimeout(300000);
 
@@ -24,9 +24,7 @@ describe('cluster mode with transit encryption', () => {
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
-    killAll(stateDir);
-    fs.rmSync(work, { recursive: true, force: true });
+    await tearDown(stateDir, work);
   });
 
   test('deploy: every node certificate names the node address and the configuration endpoint', async () => {

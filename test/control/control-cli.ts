@@ -4,6 +4,7 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import Redis from 'ioredis';
 import { CLI } from '../engine/nodes';
 
 export const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => fs.existsSync(p));
@@ -38,6 +39,31 @@ export async function json<T = any>(args: string[]): Promise<T> {
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Destroys what a test deployed into `stateDir` (no final snapshot), kills what is left of it, and removes `work`. */
+export async function tearDown(stateDir: string, work: string): Promise<void> {
+  if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
+  killAll(stateDir);
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+/**
+ * 'ok' when `run` succeeds on a new TLS connection to `endpoint` (trusting `ca`, no retries),
+ * else the error code it failed with (WRONGPASS, NOAUTH, ...).
+ */
+export async function tryTls(endpoint: { host: string; port: number }, ca: string, run: (c: Redis) => Promise<unknown>): Promise<string> {
+  const c = new Redis({ ...endpoint, tls: { ca }, lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  c.on('error', () => undefined);
+  try {
+    await c.connect();
+    await run(c);
+    return 'ok';
+  } catch (e) {
+    return (e as Error).message.split(' ')[0];
+  } finally {
+    c.disconnect();
+  }
 }
 
 export function alive(pid: number): boolean {

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Redis from 'ioredis';
 import { createClient } from 'redis';
-import { alive, cli, json, killAll, knownPids, ok, tempDir, topology } from './control-cli';
+import { alive, cli, json, knownPids, ok, tearDown, tempDir, topology } from './control-cli';
 import { buildApp } from '../../examples/typescript/app';
 import { waitFor } from '../engine/nodes';
 
@@ -27,9 +27,7 @@ describe(`deploy the example app, fail over, destroy (${process.env.CRUN_ENGINE 
 
   afterAll(async () => {
     for (const c of clients) await Promise.resolve(c.disconnect()).catch(() => undefined);
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
-    killAll(stateDir);
-    fs.rmSync(work, { recursive: true, force: true });
+    await tearDown(stateDir, work);
   });
 
   test('a bad spec is refused with every problem listed and nothing touched', async () => {

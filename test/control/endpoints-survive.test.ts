@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Redis from 'ioredis';
-import { alive, cli, killAll, knownPids, ok, routerPid, tempDir, topology } from './control-cli';
+import { alive, knownPids, ok, routerPid, tearDown, tempDir, topology } from './control-cli';
 import { waitFor } from '../engine/nodes';
 
 describe('endpoints survive the control plane; the control plane comes back by itself', () => {
@@ -37,9 +37,7 @@ describe('endpoints survive the control plane; the control plane comes back by i
 
   afterAll(async () => {
     for (const c of clients) c.disconnect();
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
-    killAll(stateDir);
-    fs.rmSync(work, { recursive: true, force: true });
+    await tearDown(stateDir, work);
   });
 
   test('SIGKILL of the control plane: clients go on through the endpoints; it is restarted without a CLI command', async () => {

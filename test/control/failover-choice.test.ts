@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Redis from 'ioredis';
-import { cli, json, killAll, ok, tempDir, topology } from './control-cli';
+import { json, ok, tearDown, tempDir, topology } from './control-cli';
 import { waitFor } from '../engine/nodes';
 
 const ADMIN = 'cdk-elasticache-admin';
@@ -42,9 +42,7 @@ describe('failover promotes the most up-to-date replica, placement breaking ties
 
   afterAll(async () => {
     for (const c of clients) c.disconnect();
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
-    killAll(stateDir);
-    fs.rmSync(work, { recursive: true, force: true });
+    await tearDown(stateDir, work);
   });
 
   const admin = (address: string, port: number) => {

@@ -3,8 +3,7 @@
 // not IAM users, or not in the group's user groups, are refused with a message saying why.
 import * as fs from 'fs';
 import * as path from 'path';
-import Redis from 'ioredis';
-import { cli, json, killAll, ok, tempDir, topology } from './control-cli';
+import { cli, json, ok, tearDown, tempDir, topology, tryTls } from './control-cli';
 import { waitFor } from '../engine/nodes';
 
 const TEMPLATE = {
@@ -50,24 +49,14 @@ describe('IAM users: generate-iam-auth-token', () => {
   let endpoint = { host: '', port: 0 };
 
   afterAll(async () => {
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
-    killAll(stateDir);
-    fs.rmSync(work, { recursive: true, force: true });
+    await tearDown(stateDir, work);
   });
 
-  async function tryAuth(user: string, password: string): Promise<string> {
-    const c = new Redis({ ...endpoint, tls: { ca }, lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    c.on('error', () => undefined);
-    try {
-      await c.connect();
+  function tryAuth(user: string, password: string): Promise<string> {
+    return tryTls(endpoint, ca, async (c) => {
       await c.call('AUTH', user, password);
       await c.set('k', user);
-      return 'ok';
-    } catch (e) {
-      return (e as Error).message.split(' ')[0];
-    } finally {
-      c.disconnect();
-    }
+    });
   }
 
   const token = (...args: string[]) => cli(['generate-iam-auth-token', '--replication-group-id', 'iam', '--state-dir', stateDir, ...args]);

@@ -6,7 +6,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { glideCluster, ioredisCluster, mixedWorkload, nodeRedisCluster, Ops, readBack } from './cluster-clients';
-import { cli, killAll, ok, tempDir } from './control-cli';
+import { cli, ok, tearDown, tempDir } from './control-cli';
 import { buildApp } from '../../examples/typescript/app';
 
 jest.setTimeout(300000);
@@ -28,9 +28,7 @@ describe('the Leaderboard example, deployed as the README says', () => {
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
-    killAll(stateDir);
-    fs.rmSync(work, { recursive: true, force: true });
+    await tearDown(stateDir, work);
   });
 
   test('without the secrets, the deploy names the two missing secrets and nothing else', async () => {

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Redis from 'ioredis';
-import { cli, json, killAll, ok, tempDir, topology } from './control-cli';
+import { cli, json, killAll, ok, tearDown, tempDir, topology } from './control-cli';
 import { waitFor } from '../engine/nodes';
 
 const ADMIN = 'cdk-elasticache-admin';
@@ -38,9 +38,7 @@ describe('node type and engine version changes roll node by node', () => {
 
   afterAll(async () => {
     for (const c of clients) c.disconnect();
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
-    killAll(stateDir);
-    fs.rmSync(work, { recursive: true, force: true });
+    await tearDown(stateDir, work);
   });
 
   /** Per node: [maxmemory, INFO's redis_version], read as the control plane's user. */

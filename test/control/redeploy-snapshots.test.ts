@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Redis from 'ioredis';
 import { createClient } from 'redis';
-import { alive, cli, json, killAll, knownPids, ok, tempDir, topology } from './control-cli';
+import { alive, cli, json, knownPids, ok, tearDown, tempDir, topology } from './control-cli';
 import { waitFor } from '../engine/nodes';
 
 const APP_PASSWORD = 'app-password-0123456789';
@@ -114,9 +114,7 @@ describe('redeploy, parameters, users, snapshots and restore', () => {
 
   afterAll(async () => {
     for (const c of clients) await Promise.resolve(c.disconnect()).catch(() => undefined);
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
-    killAll(stateDir);
-    fs.rmSync(work, { recursive: true, force: true });
+    await tearDown(stateDir, work);
   });
 
   test('deploy: RBAC users through the endpoints (TLS + ACL), the default user off, the parameter group applied', async () => {

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Redis from 'ioredis';
-import { alive, cli, json, killAll, knownPids, ok, tempDir, topology } from './control-cli';
+import { alive, json, knownPids, ok, tearDown, tempDir, topology } from './control-cli';
 import { buildApp } from '../../examples/terraform/main';
 
 describe('deploy the Terraform example (cdk.tf.json) locally', () => {
@@ -19,9 +19,7 @@ describe('deploy the Terraform example (cdk.tf.json) locally', () => {
 
   afterAll(async () => {
     client?.disconnect();
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
-    killAll(stateDir);
-    fs.rmSync(work, { recursive: true, force: true });
+    await tearDown(stateDir, work);
   });
 
   test('deploys, serves a client through the endpoints, and destroys cleanly', async () => {

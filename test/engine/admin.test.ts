@@ -1,4 +1,4 @@
-import { Differential, sorted } from './differential';
+import { Differential, sorted, useDifferential } from './differential';
 import { waitFor } from './nodes';
 import { Resp, RespClient } from './resp-client';
 
@@ -19,17 +19,9 @@ const NOT_REPORTED = new Set(['total_reads_processed', 'total_writes_processed',
 
 describe('server administration, differential against redis-server', () => {
   let d: Differential;
-  beforeAll(async () => {
-    const started = await Differential.start(['--enable-debug-command', 'yes']);
-    if (!started) throw new Error('redis-server is not installed (the differential tests need it)');
+  useDifferential((started) => {
     d = started;
-  });
-  afterAll(async () => {
-    await d?.stop();
-  });
-  beforeEach(async () => {
-    await d.both('FLUSHALL');
-  });
+  }, ['--enable-debug-command', 'yes']);
 
   test('INFO has every section and field redis-server 7.0 has, in the same order', async () => {
     await d.both('SET', 'k', 'v', 'EX', 100);

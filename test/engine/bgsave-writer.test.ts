@@ -1,10 +1,10 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { readDataset, expectSameDataset, populate } from './dataset';
-import { RunningNode, startNode, waitFor } from './nodes';
+import { startNode, waitFor } from './nodes';
 import { RespClient } from './resp-client';
+import { useScratchNodes } from './scratch-nodes';
 
 /*
  * The BGSAVE file as the writer thread makes it (CRC, encryption, writes and fsync off the main
@@ -14,30 +14,8 @@ import { RespClient } from './resp-client';
 
 jest.setTimeout(60000);
 
-const started: RunningNode[] = [];
-const clients: RespClient[] = [];
-let root: string;
-
-beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'bgwriter-'));
-});
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await Promise.all(started.splice(0).map((n) => n.stop()));
-});
-
-afterAll(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-async function node(args: string[]): Promise<{ n: RunningNode; c: RespClient }> {
-  const n = await startNode(args);
-  started.push(n);
-  const c = await RespClient.connect(n.port);
-  clients.push(c);
-  return { n, c };
-}
+const scratch = useScratchNodes('bgwriter-');
+const node = (args: string[]) => scratch.start(args);
 
 async function persistence(c: RespClient): Promise<Record<string, string>> {
   const text = String(await c.call('INFO', 'persistence'));
@@ -53,8 +31,8 @@ async function bgsave(c: RespClient): Promise<void> {
 
 describe('BGSAVE through the writer thread', () => {
   test('an encrypted BGSAVE file restarts with every key; without the key it is refused', async () => {
-    const dir = fs.mkdtempSync(path.join(root, 'enc-'));
-    const keyFile = path.join(root, 'key.hex');
+    const dir = fs.mkdtempSync(path.join(scratch.root, 'enc-'));
+    const keyFile = path.join(scratch.root, 'key.hex');
     fs.writeFileSync(keyFile, crypto.randomBytes(32).toString('hex'));
     const a = await node(['--dir', dir, '--snapshot-key-file', keyFile, '--enable-debug-command', 'yes']);
     await populate(a.c);
@@ -71,8 +49,26 @@ describe('BGSAVE through the writer thread', () => {
     await expect(startNode(['--dir', dir])).rejects.toThrow(/is an encrypted snapshot/);
   });
 
+  test('a file of many chunks, with values larger than a chunk, restarts with every byte (buffers go back and forth to the writer thread)', async () => {
+    const dir = fs.mkdtempSync(path.join(scratch.root, 'big-'));
+    const a = await node(['--dir', dir, '--enable-debug-command', 'yes', '--rdbcompression', 'no']);
+    await a.c.call('DEBUG', 'POPULATE', 30000, 'k', 200);
+    const big = [crypto.randomBytes(300 * 1024).toString('latin1'), crypto.randomBytes(140 * 1024).toString('latin1')];
+    await a.c.call('SET', 'big:0', big[0]);
+    await a.c.call('SET', 'big:1', big[1]);
+    await a.c.call('RPUSH', 'big:list', big[1], 'x', big[0]);
+    const expected = await readDataset(a.c);
+    await bgsave(a.c);
+    await a.n.stop();
+    // 30000 × ~210 bytes and the large values: some 7 MB, far more chunks than the pool keeps
+    expect(fs.statSync(path.join(dir, 'dump.rdb')).size).toBeGreaterThan(6_500_000);
+    const b = await node(['--dir', dir]);
+    expectSameDataset(await readDataset(b.c), expected);
+    expect(await b.c.call('STRLEN', 'big:0')).toBe(300 * 1024);
+  });
+
   test('FLUSHALL during a BGSAVE (save points set) aborts it: the empty dataset is saved, no temp file stays, the next BGSAVE works', async () => {
-    const dir = fs.mkdtempSync(path.join(root, 'abort-'));
+    const dir = fs.mkdtempSync(path.join(scratch.root, 'abort-'));
     const a = await node(['--dir', dir, '--save', '3600 1000000', '--enable-debug-command', 'yes']);
     await a.c.call('DEBUG', 'POPULATE', 20000);
     await a.c.call('CONFIG', 'SET', 'rdb-key-save-delay', '50');

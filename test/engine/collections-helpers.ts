@@ -45,6 +45,16 @@ export async function keyEvents(port: number, commands: string[][]): Promise<str
   }
 }
 
+/** Runs `fn` with `n` new connections to the server at `port`, and closes them after. */
+export async function withClients<T>(port: number, n: number, fn: (clients: RespClient[]) => Promise<T>): Promise<T> {
+  const clients = await Promise.all(Array.from({ length: n }, () => RespClient.connect(port)));
+  try {
+    return await fn(clients);
+  } finally {
+    for (const c of clients) c.close();
+  }
+}
+
 /** Waits until `n` clients are blocked on the server at `port`. */
 export async function waitBlocked(c: RespClient, n: number): Promise<void> {
   await waitFor(async () => {

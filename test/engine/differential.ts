@@ -51,10 +51,11 @@ export class Differential {
 }
 
 /**
- * Jest hooks for a test file that runs against both servers: starts them before the tests (redis-server
- * is required), hands the harness to `assign`, empties both before each test, stops them after.
+ * Jest hooks for a test file (or describe block) that runs against both servers: starts them before the
+ * tests (redis-server is required), hands the harness to `assign`, empties both before each test
+ * (unless `flushBeforeEach` is false), stops them after.
  */
-export function useDifferential(assign: (d: Differential) => void, directives: string[] = []): void {
+export function useDifferential(assign: (d: Differential) => void, directives: string[] = [], flushBeforeEach = true): void {
   let started: Differential | undefined;
   beforeAll(async () => {
     started = await Differential.start(directives);
@@ -65,8 +66,35 @@ export function useDifferential(assign: (d: Differential) => void, directives: s
     await started?.stop();
   });
   beforeEach(async () => {
-    await started!.both('FLUSHALL');
+    if (flushBeforeEach) await started!.both('FLUSHALL');
   });
+}
+
+/**
+ * Jest hooks for a test file that checks each command in RESP2 and in RESP3: two harnesses, the
+ * second switched to RESP3 (HELLO 3), started before the tests and stopped after; `assign` gets both.
+ * Returns a function that checks the same commands on both.
+ */
+export function useDifferentialResp2And3(
+  assign: (resp2: Differential, resp3: Differential) => void,
+): (commands: Array<Array<string | number>>) => Promise<void> {
+  let d: Differential | undefined;
+  let d3: Differential | undefined;
+  beforeAll(async () => {
+    d = await Differential.start();
+    d3 = await Differential.start();
+    if (!d || !d3) throw new Error('redis-server is required for the differential tests');
+    await d3.both('HELLO', '3');
+    assign(d, d3);
+  }, 30000);
+  afterAll(async () => {
+    await d?.stop();
+    await d3?.stop();
+  });
+  return async (commands) => {
+    await d!.check(commands);
+    await d3!.check(commands);
+  };
 }
 
 function big(_k: string, v: unknown): unknown {

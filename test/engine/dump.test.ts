@@ -1,5 +1,5 @@
 import { expectSameDataset, populate, readDataset } from './dataset';
-import { Differential } from './differential';
+import { Differential, useDifferential } from './differential';
 import { RunningNode, startNode, startRedis } from './nodes';
 import { Resp, RespClient } from './resp-client';
 import { withFooter } from '../../engine/server/rdb';
@@ -74,14 +74,8 @@ describe.each([
 
 describe('RESTORE errors and options, as redis-server answers', () => {
   let d: Differential;
-  beforeAll(async () => {
-    const started = await Differential.start();
-    if (!started) throw new Error('redis-server is required');
+  useDifferential((started) => {
     d = started;
-  });
-  afterAll(async () => d.stop());
-  beforeEach(async () => {
-    await d.both('FLUSHALL');
   });
 
   /** A payload both servers accept (redis-server's DUMP of a small hash). */

@@ -1,26 +1,15 @@
 import * as fc from 'fast-check';
-import { Differential } from './differential';
+import { Differential, useDifferentialResp2And3 } from './differential';
 
 type Cmd = Array<string | number>;
 
 let d: Differential;
 let d3: Differential;
-
-beforeAll(async () => {
-  d = (await Differential.start())!;
-  d3 = (await Differential.start())!;
-  await d3.both('HELLO', '3');
-}, 30000);
-
-afterAll(async () => {
-  await d?.stop();
-  await d3?.stop();
+/** Runs the same commands in RESP2 and RESP3 against both servers. */
+const both = useDifferentialResp2And3((resp2, resp3) => {
+  d = resp2;
+  d3 = resp3;
 });
-
-async function both(cmds: Cmd[]): Promise<void> {
-  await d.check(cmds);
-  await d3.check(cmds);
-}
 
 const SICILY: Cmd = ['GEOADD', 'Sicily', 13.361389, 38.115556, 'Palermo', 15.087269, 37.502669, 'Catania', 12.758489, 38.788135, 'edge1', 17.241510, 38.788135, 'edge2'];
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Differential, sorted } from './differential';
+import { Differential, sorted, useDifferential } from './differential';
 import { InProc } from './inproc';
 import { waitFor } from './nodes';
 import { Resp, RespClient } from './resp-client';
@@ -10,16 +10,10 @@ type Cmd = Array<string | number>;
 
 describe('generic key commands, differential against redis-server', () => {
   let d: Differential;
-  beforeAll(async () => {
-    const started = await Differential.start();
-    if (!started) throw new Error('redis-server is not installed (the differential tests need it)');
+  useDifferential((started) => {
     d = started;
   });
-  afterAll(async () => {
-    await d?.stop();
-  });
   beforeEach(async () => {
-    await d.both('FLUSHALL');
     await d.both('SELECT', 0);
   });
 
@@ -243,14 +237,11 @@ class FakeHash implements DataObject {
 describe('SORT against redis-server (lists, sets, sorted sets through the items() accessor)', () => {
   let d: Differential;
   let ours: InProc;
-  beforeAll(async () => {
-    const started = await Differential.start();
-    if (!started) throw new Error('redis-server is not installed');
+  useDifferential((started) => {
     d = started;
+  }, [], false);
+  beforeAll(() => {
     registerListFactory((items) => new FakeCollection('list', items));
-  });
-  afterAll(async () => {
-    await d?.stop();
   });
 
   /** The same data in redis-server (real commands) and in the in-process node (planted objects). */
@@ -335,14 +326,9 @@ describe('SORT against redis-server (lists, sets, sorted sets through the items(
 
 describe('keyspace notifications of the generic commands', () => {
   let d: Differential;
-  beforeAll(async () => {
-    const started = await Differential.start(['--notify-keyspace-events', 'KEA']);
-    if (!started) throw new Error('redis-server is not installed');
+  useDifferential((started) => {
     d = started;
-  });
-  afterAll(async () => {
-    await d?.stop();
-  });
+  }, ['--notify-keyspace-events', 'KEA'], false);
 
   test('del, expire, persist, rename_from/to, move_from/to, copy_to, expired — as redis-server sends them', async () => {
     const sub = await RespClient.connect(d.theirs.port);

@@ -1,11 +1,11 @@
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { expectSameDataset, KeyState, populate, readDataset } from './dataset';
-import { CLI, freePort, RunningNode, startNode, startRedis, waitFor } from './nodes';
+import { CLI, freePort, startRedis, waitFor } from './nodes';
 import { Resp, RespClient } from './resp-client';
+import { useScratchNodes } from './scratch-nodes';
 import { parseRdb } from '../../engine/server/rdb';
 
 /*
@@ -15,36 +15,18 @@ import { parseRdb } from '../../engine/server/rdb';
 
 jest.setTimeout(120000);
 
-const started: RunningNode[] = [];
+const scratch = useScratchNodes('persist-');
 const spawned: ChildProcess[] = [];
-const clients: RespClient[] = [];
-let root: string;
 
-beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'persist-'));
-});
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await Promise.all(started.splice(0).map((n) => n.stop()));
+afterEach(() => {
   for (const p of spawned.splice(0)) if (p.exitCode === null && p.signalCode === null) process.kill(p.pid!, 'SIGKILL');
 });
 
-afterAll(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
 function newDir(): string {
-  return fs.mkdtempSync(path.join(root, 'd-'));
+  return fs.mkdtempSync(path.join(scratch.root, 'd-'));
 }
 
-async function node(args: string[]): Promise<{ n: RunningNode; c: RespClient }> {
-  const n = await startNode(args);
-  started.push(n);
-  const c = await RespClient.connect(n.port);
-  clients.push(c);
-  return { n, c };
-}
+const node = (args: string[]) => scratch.start(args);
 
 async function info(c: RespClient, section = 'persistence'): Promise<Record<string, string>> {
   const r = (await c.call('INFO', section)) as string | { verbatim: string };
@@ -117,9 +99,9 @@ describe('SAVE, BGSAVE and loading at start-up', () => {
     const dir = newDir();
     const r = await startRedis(['--dir', dir, '--dbfilename', 'from-redis.rdb']);
     if (!r) throw new Error('redis-server is required');
-    started.push(r);
+    scratch.keepNode(r);
     const rc = await RespClient.connect(r.port);
-    clients.push(rc);
+    scratch.keepClient(rc);
     await populate(rc);
     const expected = await readDataset(rc);
     expect(await rc.call('SAVE')).toEqual({ simple: 'OK' });
@@ -164,7 +146,7 @@ describe('SAVE, BGSAVE and loading at start-up', () => {
         return false;
       }
     }, 'the node to listen');
-    clients.push(c!);
+    scratch.keepClient(c!);
     const during = await info(c!);
     expect(during.loading).toBe('1');
     expect(Number(during.loading_loaded_perc)).toBeLessThan(100);
@@ -182,7 +164,7 @@ describe('SAVE, BGSAVE and loading at start-up', () => {
     const p1 = spawnNode(['--port', String(port1), '--dir', dir, '--save', '3600 1']);
     await waitFor(() => /Ready to accept/.test(p1.out()), 'start');
     const c1 = await RespClient.connect(port1);
-    clients.push(c1);
+    scratch.keepClient(c1);
     await c1.call('SET', 'a', '1');
     c1.call('SHUTDOWN').catch(() => undefined); // no reply: the connection closes
     expect(await p1.exited).toBe(0);
@@ -192,7 +174,7 @@ describe('SAVE, BGSAVE and loading at start-up', () => {
     const p2 = spawnNode(['--port', String(port2), '--dir', dir, '--save', '3600 1']);
     await waitFor(() => /Ready to accept/.test(p2.out()), 'start');
     const c2 = await RespClient.connect(port2);
-    clients.push(c2);
+    scratch.keepClient(c2);
     expect(await c2.call('GET', 'a')).toBe('1');
     await c2.call('SET', 'b', '2');
     c2.call('SHUTDOWN', 'NOSAVE').catch(() => undefined);
@@ -261,10 +243,10 @@ describe('BGSAVE is point-in-time', () => {
     }
     const expected = await readDataset(a.c);
     const w = await RespClient.connect(a.n.port);
-    clients.push(w);
+    scratch.keepClient(w);
     // a client blocked in BLMOVE before the snapshot: served during it, it changes its destination
     const blocked = await RespClient.connect(a.n.port);
-    clients.push(blocked);
+    scratch.keepClient(blocked);
     const served = blocked.call('BLMOVE', 'bl:src', 'cl:0', 'LEFT', 'RIGHT', 0);
     await waitFor(async () => (await info(a.c, 'clients')).blocked_clients === '1', 'BLMOVE to block');
 

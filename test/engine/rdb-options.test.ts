@@ -1,8 +1,7 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { RunningNode, startNode, startRedis, waitFor } from './nodes';
-import { RespClient } from './resp-client';
+import { startNode, waitFor } from './nodes';
+import { useScratchNodes } from './scratch-nodes';
 import { parseRdb } from '../../engine/server/rdb';
 
 /*
@@ -12,31 +11,8 @@ import { parseRdb } from '../../engine/server/rdb';
 
 jest.setTimeout(60000);
 
-const started: RunningNode[] = [];
-const clients: RespClient[] = [];
-let root: string;
-
-beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'rdbopt-'));
-});
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await Promise.all(started.splice(0).map((n) => n.stop()));
-});
-
-afterAll(() => {
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-async function node(args: string[], redis = false): Promise<RespClient> {
-  const n = redis ? await startRedis(args) : await startNode(args);
-  if (!n) throw new Error('redis-server is required');
-  started.push(n);
-  const c = await RespClient.connect(n.port);
-  clients.push(c);
-  return c;
-}
+const scratch = useScratchNodes('rdbopt-');
+const node = async (args: string[], redis = false) => (await scratch.start(args, redis)).c;
 
 const LONG = 'abc'.repeat(400); // LZF packs it to a few bytes
 const ITEM = 'x'.repeat(64);
@@ -65,12 +41,12 @@ function checksumOf(file: Buffer): bigint {
 
 describe('rdbcompression and rdbchecksum', () => {
   test.each(['SAVE', 'BGSAVE'] as const)('%s: by default strings are LZF-compressed and checksummed; with both off, raw and a zero checksum that redis-server loads', async (how) => {
-    const on = await save(fs.mkdtempSync(path.join(root, 'on-')), [], how);
+    const on = await save(fs.mkdtempSync(path.join(scratch.root, 'on-')), [], how);
     expect(on.includes(LONG)).toBe(false);
     expect(on.includes(ITEM)).toBe(false);
     expect(checksumOf(on)).not.toBe(0n);
 
-    const dir = fs.mkdtempSync(path.join(root, 'off-'));
+    const dir = fs.mkdtempSync(path.join(scratch.root, 'off-'));
     const off = await save(dir, ['--rdbcompression', 'no', '--rdbchecksum', 'no'], how);
     expect(off.includes(LONG)).toBe(true);
     expect(off.includes(ITEM)).toBe(true);
@@ -84,9 +60,9 @@ describe('rdbcompression and rdbchecksum', () => {
   });
 
   test('a file whose checksum does not match is refused, unless rdbchecksum is no', async () => {
-    const dir = fs.mkdtempSync(path.join(root, 'bad-'));
+    const dir = fs.mkdtempSync(path.join(scratch.root, 'bad-'));
     const file = await save(dir, [], 'SAVE');
-    await Promise.all(started.splice(0).map((n) => n.stop()));
+    await scratch.stopAll();
     file[file.length - 1] = 255 - file[file.length - 1];
     fs.writeFileSync(path.join(dir, 'dump.rdb'), file);
     await expect(startNode(['--dir', dir])).rejects.toThrow(/checksum mismatch/);

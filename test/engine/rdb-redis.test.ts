@@ -1,10 +1,10 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { expectSameDataset, populate, readDataset, rng } from './dataset';
-import { RunningNode, startNode, startRedis, waitFor } from './nodes';
+import { waitFor } from './nodes';
 import { RespClient } from './resp-client';
+import { useScratchNodes } from './scratch-nodes';
 import { dumpPayload, parseRdb, RdbContents, RdbError, RdbWriter, restorePayload } from '../../engine/server/rdb';
 
 /*
@@ -23,39 +23,9 @@ const TINY = [
   '--list-max-listpack-size', '3', '--stream-node-max-entries', '4',
 ];
 
-const started: RunningNode[] = [];
-const clients: RespClient[] = [];
-let dir: string;
-
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdb-redis-'));
-});
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await Promise.all(started.splice(0).map((n) => n.stop()));
-});
-
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function redis(args: string[]): Promise<RespClient> {
-  const n = await startRedis(args);
-  if (!n) throw new Error('redis-server is required for the RDB round-trip tests');
-  started.push(n);
-  const c = await RespClient.connect(n.port);
-  clients.push(c);
-  return c;
-}
-
-async function ours(args: string[] = []): Promise<RespClient> {
-  const n = await startNode(args);
-  started.push(n);
-  const c = await RespClient.connect(n.port);
-  clients.push(c);
-  return c;
-}
+const scratch = useScratchNodes('rdb-redis-');
+const redis = async (args: string[]) => (await scratch.start(args, true)).c;
+const ours = async (args: string[] = []) => (await scratch.start(args)).c;
 
 /** Loads parsed entries into a node with RESTORE (value payloads from our writer) and PEXPIREAT. */
 async function restoreAll(c: RespClient, dbs: RdbContents['dbs']): Promise<void> {
@@ -74,7 +44,7 @@ describe.each([
   ['tiny thresholds', TINY],
 ])('files written by redis-server (%s)', (_name, config) => {
   test('parse into the same data, functions included', async () => {
-    const sub = fs.mkdtempSync(path.join(dir, 'theirs-'));
+    const sub = fs.mkdtempSync(path.join(scratch.root, 'theirs-'));
     const r = await redis(['--dir', sub, '--dbfilename', 'dump.rdb', ...config]);
     await populate(r);
     expect(await r.call('FUNCTION', 'LOAD', LIBRARY)).toBe('rdblib');
@@ -116,7 +86,7 @@ test.each([
   ['allkeys-lru', 'idle'],
   ['allkeys-lfu', 'freq'],
 ] as const)('files written under %s carry the %s of every key', async (policy, field) => {
-  const sub = fs.mkdtempSync(path.join(dir, 'policy-'));
+  const sub = fs.mkdtempSync(path.join(scratch.root, 'policy-'));
   const r = await redis(['--dir', sub, '--dbfilename', 'dump.rdb', '--maxmemory-policy', policy]);
   await r.call('SET', 'a', '1');
   await r.call('RPUSH', 'b', 'x');
@@ -154,7 +124,7 @@ describe('files written by RdbWriter', () => {
     }
     w.end();
     expect(chunks.length).toBeGreaterThan(1); // written incrementally
-    const sub = fs.mkdtempSync(path.join(dir, 'ours-'));
+    const sub = fs.mkdtempSync(path.join(scratch.root, 'ours-'));
     const file = path.join(sub, 'snapshot.rdb');
     fs.writeFileSync(file, Buffer.concat(chunks));
 

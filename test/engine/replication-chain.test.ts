@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
-import { RunningNode, startNode, waitFor } from './nodes';
-import { canonicalDump, connect, info, waitInSync } from './replication-helpers';
+import { waitFor } from './nodes';
+import { canonicalDump, connect, info, useNodesWithClients, waitInSync } from './replication-helpers';
 
 /**
  * Our own nodes in three-node topologies: a chain (A ← B ← C, B proxying A's stream) with a
@@ -8,21 +8,9 @@ import { canonicalDump, connect, info, waitInSync } from './replication-helpers'
  * sibling continue with a partial resync (PSYNC2: the old replication id is kept as replid2).
  */
 describe('replication between our nodes', () => {
-  const procs: RunningNode[] = [];
-  const conns: Redis[] = [];
-  afterEach(async () => {
-    conns.splice(0).forEach((c) => c.disconnect());
-    await Promise.all(procs.splice(0).map((p) => p.stop()));
-  });
+  const nodes = useNodesWithClients();
+  const node = nodes.node;
   const errorOf = (p: Promise<unknown>) => p.then(() => 'no error', (e: Error) => e.message);
-  const node = async (directives: string[] = []) => {
-    const n = await startNode(directives);
-    procs.push(n);
-    const c = connect(n.port);
-    c.on('error', () => undefined);
-    conns.push(c);
-    return { n, c };
-  };
 
   /** Writes until stopped: counters, hashes and lists, with relative expiries. Returns how many writes it made. */
   function writeLoad(c: Redis): { stop: () => Promise<number> } {
@@ -148,7 +136,7 @@ describe('replication between our nodes', () => {
   test('AUTH in the handshake: masterauth with requirepass, masteruser with an ACL user', async () => {
     const a = await node(['--requirepass', 'sekret']);
     const ac = new Redis({ port: a.n.port, host: '127.0.0.1', password: 'sekret', maxRetriesPerRequest: 1, retryStrategy: () => null });
-    conns.push(ac);
+    nodes.keep(ac);
     await ac.call('ACL', 'SETUSER', 'repl', 'on', '>replpass', '+psync', '+replconf', '+ping');
     const b = await node(['--masterauth', 'wrong', '--replicaof', '127.0.0.1', String(a.n.port)]);
     await new Promise((r) => setTimeout(r, 300));
@@ -167,7 +155,7 @@ describe('replication between our nodes', () => {
     await a.c.call('DEBUG', 'POPULATE', '60000');
     const load = writeLoad(a.c); // changes keys the snapshot has not reached yet, and new ones
     const extra = connect(a.n.port);
-    conns.push(extra);
+    nodes.keep(extra);
     const churn = (async () => {
       for (let i = 0; i < 300; i++) {
         await extra.pipeline().del(`key:${i * 7}`).append(`key:${i * 13 + 1}`, '+').incr(`key:${i * 11 + 2}`).exec();

@@ -1,6 +1,5 @@
-import Redis from 'ioredis';
-import { RunningNode, startNode, waitFor } from './nodes';
-import { connect, info, waitInSync } from './replication-helpers';
+import { waitFor } from './nodes';
+import { connect, info, useNodesWithClients, waitInSync } from './replication-helpers';
 
 /**
  * Synchronous durability (`sync-replicas n`): a write is answered only once n replicas have it,
@@ -8,27 +7,8 @@ import { connect, info, waitInSync } from './replication-helpers';
  * read-only replicas, MASTERDOWN and how a replica hides keys its primary has not expired yet.
  */
 describe('replication guarantees', () => {
-  const procs: RunningNode[] = [];
-  const conns: Redis[] = [];
-  afterEach(async () => {
-    conns.splice(0).forEach((c) => c.disconnect());
-    for (const p of procs.splice(0)) {
-      try {
-        process.kill(p.pid, 'SIGCONT');
-      } catch {
-        // already gone
-      }
-      await p.stop();
-    }
-  });
-  const node = async (directives: string[] = []) => {
-    const n = await startNode(directives);
-    procs.push(n);
-    const c = connect(n.port);
-    c.on('error', () => undefined);
-    conns.push(c);
-    return { n, c };
-  };
+  const nodes = useNodesWithClients();
+  const node = nodes.node;
   const errorOf = (p: Promise<unknown>) => p.then(() => 'no error', (e: Error) => e.message);
 
   test('sync-replicas: every acknowledged write survives kill -9 of the primary', async () => {
@@ -41,7 +21,7 @@ describe('replication guarantees', () => {
     const writers = Array.from({ length: 4 }, (_, w) => {
       const cl = connect(a.n.port);
       cl.on('error', () => undefined);
-      conns.push(cl);
+      nodes.keep(cl);
       return (async () => {
         for (let i = 0; ; i++) {
           const key = `w${w}:${i}`;
@@ -91,7 +71,7 @@ describe('replication guarantees', () => {
     expect(await b.c.get('lk')).toBe('lua');
     // A blocking pop served later is a write too: its reply also waits for the replica.
     const popper = connect(a.n.port);
-    conns.push(popper);
+    nodes.keep(popper);
     const pop = popper.blpop('q', 0);
     await waitFor(async () => (await info(a.c, 'blocked_clients', 'clients')) === '1', 'BLPOP blocked');
     expect(await a.c.rpush('q', 'a', 'b')).toBe(2);
@@ -161,7 +141,7 @@ describe('replication guarantees', () => {
     const b = await node(['--replicaof', '127.0.0.1', String(a.n.port)]);
     await waitFor(async () => (await info(a.c, 'connected_slaves', 'replication')) === '1', 'replica attached');
     const sub = connect(b.n.port);
-    conns.push(sub);
+    nodes.keep(sub);
     const got: string[] = [];
     sub.on('message', (_ch: string, m: string) => got.push(m));
     await sub.subscribe('news');

@@ -1,9 +1,45 @@
 import Redis from 'ioredis';
-import { waitFor } from './nodes';
+import { RunningNode, startNode, waitFor } from './nodes';
 
 /** ioredis connection that does not retry forever (tests stop servers under it). */
 export function connect(port: number): Redis {
   return new Redis({ port, host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 1, retryStrategy: () => null, enableOfflineQueue: true });
+}
+
+/**
+ * Jest hooks for tests that start our nodes with an ioredis client each: after each test the
+ * clients (and those given to `keep`) disconnect and the nodes stop, resumed first in case a test
+ * paused one (SIGSTOP).
+ */
+export function useNodesWithClients() {
+  const procs: RunningNode[] = [];
+  const conns: Redis[] = [];
+  afterEach(async () => {
+    conns.splice(0).forEach((c) => c.disconnect());
+    await Promise.all(procs.splice(0).map(async (p) => {
+      try {
+        process.kill(p.pid, 'SIGCONT');
+      } catch {
+        // already gone
+      }
+      await p.stop();
+    }));
+  });
+  return {
+    /** Starts a node and connects a client (errors ignored: tests stop nodes under it). */
+    async node(directives: string[] = []): Promise<{ n: RunningNode; c: Redis }> {
+      const n = await startNode(directives);
+      procs.push(n);
+      const c = connect(n.port);
+      c.on('error', () => undefined);
+      conns.push(c);
+      return { n, c };
+    },
+    /** Disconnects a client the test made itself after the test. */
+    keep(c: Redis): void {
+      conns.push(c);
+    },
+  };
 }
 
 /** A field of INFO (any section). */

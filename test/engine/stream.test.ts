@@ -1,4 +1,5 @@
 import * as fc from 'fast-check';
+import { waitBlocked, withClients } from './collections-helpers';
 import { Differential } from './differential';
 import { RespClient, Resp } from './resp-client';
 import { createServer, Config } from '../../engine/server/index';
@@ -579,41 +580,24 @@ describe('blocking XREAD / XREADGROUP', () => {
     return Promise.all([scenario(d!.ours.port), scenario(d!.theirs.port)]);
   }
 
-  async function waitBlocked(c: RespClient, n: number): Promise<void> {
-    for (let i = 0; i < 500; i++) {
-      const info = (await c.call('CLIENT', 'LIST')) as string;
-      const blocked = info.split('\n').filter((l) => / flags=\S*b/.test(l)).length;
-      if (blocked >= n) return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error('client never blocked');
-  }
-
   test('XREAD BLOCK with $ is served by a later XADD; several keys; timeout answers a null array', async () => {
     if (!d) return;
-    const [ours, theirs] = await both(async (port) => {
-      const a = await RespClient.connect(port);
-      const b = await RespClient.connect(port);
-      try {
-        await a.call('FLUSHALL');
-        await a.call('XADD', 's', '1-0', 'old', 'x');
-        const pending = b.call('XREAD', 'BLOCK', '0', 'STREAMS', 'other', 's', '$', '$');
-        await waitBlocked(a, 1);
-        const added = await a.call('XADD', 's', '2-0', 'new', 'y');
-        const got = await pending;
-        const timeout = await b.call('XREAD', 'BLOCK', '50', 'STREAMS', 's', '$');
-        const pending2 = b.call('XREAD', 'BLOCK', '0', 'COUNT', '1', 'STREAMS', 's', '0-0');
-        const immediate = await pending2; // served at once: there is data after 0-0
-        const pending3 = b.call('XREAD', 'BLOCK', '0', 'STREAMS', 's', 'other', '2-0', '0');
-        await waitBlocked(a, 1);
-        await a.call('XADD', 'other', '5-0', 'k', 'v');
-        const third = await pending3;
-        return { added, got, timeout, immediate, third };
-      } finally {
-        a.close();
-        b.close();
-      }
-    });
+    const [ours, theirs] = await both((port) => withClients(port, 2, async ([a, b]) => {
+      await a.call('FLUSHALL');
+      await a.call('XADD', 's', '1-0', 'old', 'x');
+      const pending = b.call('XREAD', 'BLOCK', '0', 'STREAMS', 'other', 's', '$', '$');
+      await waitBlocked(a, 1);
+      const added = await a.call('XADD', 's', '2-0', 'new', 'y');
+      const got = await pending;
+      const timeout = await b.call('XREAD', 'BLOCK', '50', 'STREAMS', 's', '$');
+      const pending2 = b.call('XREAD', 'BLOCK', '0', 'COUNT', '1', 'STREAMS', 's', '0-0');
+      const immediate = await pending2; // served at once: there is data after 0-0
+      const pending3 = b.call('XREAD', 'BLOCK', '0', 'STREAMS', 's', 'other', '2-0', '0');
+      await waitBlocked(a, 1);
+      await a.call('XADD', 'other', '5-0', 'k', 'v');
+      const third = await pending3;
+      return { added, got, timeout, immediate, third };
+    }));
     expect(ours).toEqual(theirs);
     expect(theirs.got).toEqual([['s', [['2-0', ['new', 'y']]]]]);
     expect(theirs.timeout).toBeNull();
@@ -621,27 +605,20 @@ describe('blocking XREAD / XREADGROUP', () => {
 
   test('XREADGROUP BLOCK delivers new entries, fills the PEL, and a pipelined command waits its turn', async () => {
     if (!d) return;
-    const [ours, theirs] = await both(async (port) => {
-      const a = await RespClient.connect(port);
-      const b = await RespClient.connect(port);
-      try {
-        await a.call('FLUSHALL');
-        await a.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
-        const replies = b.sendMany(
-          '*9\r\n$10\r\nXREADGROUP\r\n$5\r\nGROUP\r\n$1\r\ng\r\n$5\r\nalice\r\n$5\r\nBLOCK\r\n$1\r\n0\r\n$7\r\nSTREAMS\r\n$1\r\ns\r\n$1\r\n>\r\n*2\r\n$4\r\nXLEN\r\n$1\r\ns\r\n',
-          2,
-        );
-        await waitBlocked(a, 1);
-        await a.call('XADD', 's', '1-0', 'a', '1');
-        const [read, len] = await replies;
-        const pending = await a.call('XPENDING', 's', 'g');
-        const groups = await a.call('XINFO', 'GROUPS', 's');
-        return { read, len, pending, groups };
-      } finally {
-        a.close();
-        b.close();
-      }
-    });
+    const [ours, theirs] = await both((port) => withClients(port, 2, async ([a, b]) => {
+      await a.call('FLUSHALL');
+      await a.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+      const replies = b.sendMany(
+        '*9\r\n$10\r\nXREADGROUP\r\n$5\r\nGROUP\r\n$1\r\ng\r\n$5\r\nalice\r\n$5\r\nBLOCK\r\n$1\r\n0\r\n$7\r\nSTREAMS\r\n$1\r\ns\r\n$1\r\n>\r\n*2\r\n$4\r\nXLEN\r\n$1\r\ns\r\n',
+        2,
+      );
+      await waitBlocked(a, 1);
+      await a.call('XADD', 's', '1-0', 'a', '1');
+      const [read, len] = await replies;
+      const pending = await a.call('XPENDING', 's', 'g');
+      const groups = await a.call('XINFO', 'GROUPS', 's');
+      return { read, len, pending, groups };
+    }));
     expect(ours).toEqual(theirs);
     expect(theirs.read).toEqual([['s', [['1-0', ['a', '1']]]]]);
     expect(theirs.len).toBe(1);
@@ -649,31 +626,24 @@ describe('blocking XREAD / XREADGROUP', () => {
 
   test('XREADGROUP blocked: the group destroyed answers NOGROUP, the key overwritten answers UNBLOCKED', async () => {
     if (!d) return;
-    const [ours, theirs] = await both(async (port) => {
-      const a = await RespClient.connect(port);
-      const b = await RespClient.connect(port);
-      try {
-        await a.call('FLUSHALL');
-        await a.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
-        const p1 = b.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
-        await waitBlocked(a, 1);
-        await a.call('XGROUP', 'DESTROY', 's', 'g');
-        const destroyed = await p1;
-        await a.call('XGROUP', 'CREATE', 's', 'g', '$');
-        const p2 = b.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
-        await waitBlocked(a, 1);
-        await a.call('SET', 's', 'now a string');
-        const overwritten = await p2;
-        const p3 = b.call('XREAD', 'BLOCK', '2000', 'STREAMS', 'x', '$');
-        await waitBlocked(a, 1); // the SET must come after the read blocked, or the read sees a string
-        await a.call('SET', 'x', 'string');
-        const xreadAfterSet = await p3;
-        return { destroyed, overwritten, xreadAfterSet };
-      } finally {
-        a.close();
-        b.close();
-      }
-    });
+    const [ours, theirs] = await both((port) => withClients(port, 2, async ([a, b]) => {
+      await a.call('FLUSHALL');
+      await a.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+      const p1 = b.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
+      await waitBlocked(a, 1);
+      await a.call('XGROUP', 'DESTROY', 's', 'g');
+      const destroyed = await p1;
+      await a.call('XGROUP', 'CREATE', 's', 'g', '$');
+      const p2 = b.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
+      await waitBlocked(a, 1);
+      await a.call('SET', 's', 'now a string');
+      const overwritten = await p2;
+      const p3 = b.call('XREAD', 'BLOCK', '2000', 'STREAMS', 'x', '$');
+      await waitBlocked(a, 1); // the SET must come after the read blocked, or the read sees a string
+      await a.call('SET', 'x', 'string');
+      const xreadAfterSet = await p3;
+      return { destroyed, overwritten, xreadAfterSet };
+    }));
     expect(ours).toEqual(theirs);
     expect(theirs.destroyed).toEqual({ error: 'NOGROUP the consumer group this client was blocked on no longer exists' });
     expect(theirs.overwritten).toEqual({ error: 'UNBLOCKED the stream key no longer exists' });
@@ -681,23 +651,16 @@ describe('blocking XREAD / XREADGROUP', () => {
 
   test('RESP3: blocked XREAD answers a map', async () => {
     if (!d) return;
-    const [ours, theirs] = await both(async (port) => {
-      const a = await RespClient.connect(port);
-      const b = await RespClient.connect(port);
-      try {
-        await a.call('FLUSHALL');
-        await b.call('HELLO', '3');
-        const p = b.call('XREAD', 'BLOCK', '0', 'STREAMS', 's', '$');
-        await waitBlocked(a, 1);
-        await a.call('XADD', 's', '3-3', 'k', 'v');
-        const got = await p;
-        const timeout = await b.call('XREAD', 'BLOCK', '20', 'STREAMS', 's', '$');
-        return { got, timeout };
-      } finally {
-        a.close();
-        b.close();
-      }
-    });
+    const [ours, theirs] = await both((port) => withClients(port, 2, async ([a, b]) => {
+      await a.call('FLUSHALL');
+      await b.call('HELLO', '3');
+      const p = b.call('XREAD', 'BLOCK', '0', 'STREAMS', 's', '$');
+      await waitBlocked(a, 1);
+      await a.call('XADD', 's', '3-3', 'k', 'v');
+      const got = await p;
+      const timeout = await b.call('XREAD', 'BLOCK', '20', 'STREAMS', 's', '$');
+      return { got, timeout };
+    }));
     expect(ours).toEqual(theirs);
     expect(theirs.got).toEqual({ map: [['s', [['3-3', ['k', 'v']]]]] });
   });

@@ -1,5 +1,5 @@
 import { createClient } from 'redis';
-import { Differential } from './differential';
+import { Differential, useDifferential } from './differential';
 import { waitFor } from './nodes';
 import { Resp, RespClient } from './resp-client';
 
@@ -74,14 +74,9 @@ function infoField(r: Resp, field: string): string {
 
 describe('CLIENT TRACKING, differential against redis-server', () => {
   let d: Differential;
-  beforeAll(async () => {
-    const started = await Differential.start();
-    if (!started) throw new Error('redis-server is required for the differential tests');
+  useDifferential((started) => {
     d = started;
-  });
-  afterAll(async () => {
-    await d?.stop();
-  });
+  }, [], false);
   afterEach(async () => {
     for (const t of opened.splice(0)) t.close();
     await waitFor(async () => {

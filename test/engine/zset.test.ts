@@ -1,29 +1,17 @@
 import * as fc from 'fast-check';
-import { Differential, sorted } from './differential';
-import { waitFor } from './nodes';
+import { waitBlocked } from './collections-helpers';
+import { Differential, sorted, useDifferentialResp2And3 } from './differential';
 import { Resp, RespClient } from './resp-client';
 
 type Cmd = Array<string | number>;
 
 let d: Differential;
 let d3: Differential;
-
-beforeAll(async () => {
-  d = (await Differential.start())!;
-  d3 = (await Differential.start())!;
-  await d3.both('HELLO', '3');
-}, 30000);
-
-afterAll(async () => {
-  await d?.stop();
-  await d3?.stop();
-});
-
 /** Runs the same commands in RESP2 and RESP3 against both servers. */
-async function both(cmds: Cmd[]): Promise<void> {
-  await d.check(cmds);
-  await d3.check(cmds);
-}
+const both = useDifferentialResp2And3((resp2, resp3) => {
+  d = resp2;
+  d3 = resp3;
+});
 
 describe('sorted sets, differential against redis-server 7.0', () => {
   test('ZADD options, errors and replies', async () => {
@@ -347,13 +335,6 @@ describe('sorted sets, differential against redis-server 7.0', () => {
 });
 
 /** Waits until INFO reports `n` blocked clients. */
-async function waitBlocked(c: RespClient, n: number): Promise<void> {
-  await waitFor(async () => {
-    const info = String(await c.call('INFO', 'clients'));
-    return info.includes(`blocked_clients:${n}\r`);
-  }, `${n} blocked clients`);
-}
-
 describe('blocking pops with real connections', () => {
   /** Blocks one connection on each server, then feeds both from another connection; replies must match. */
   async function blockedThenServed(block: Cmd, feed: Cmd[], resp3 = false): Promise<[Resp, Resp]> {

@@ -25,6 +25,20 @@ function byPath(json: any, type: string): Record<string, any> {
 
 const ref = (type: string, logicalId: string, attr: string) => `\${${type}.${logicalId}.${attr}}`;
 
+/** What every example group renders by default: Valkey 8.1 on r7g.large, failover and Multi-AZ, encrypted, daily backups. */
+const DEFAULT_ARGS = {
+  engine: 'valkey',
+  engine_version: '8.1',
+  node_type: 'cache.r7g.large',
+  automatic_failover_enabled: true,
+  multi_az_enabled: true,
+  port: 6379,
+  transit_encryption_enabled: true,
+  at_rest_encryption_enabled: true,
+  snapshot_retention_limit: 1,
+  auto_minor_version_upgrade: true,
+};
+
 test('every stack is written where cdktn puts it, with the aws provider required', () => {
   expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['global-catalog', 'leaderboard', 'quick-start', 'session-store']);
   for (const name of ['global-catalog', 'leaderboard', 'quick-start', 'session-store']) {
@@ -41,21 +55,12 @@ test('quick start: a cluster-mode-enabled group from a few lines, with the defau
   expect(rg.args).toEqual({
     replication_group_id: expect.stringMatching(/^quick-start-cache-[0-9a-f]{8}$/),
     description: 'Replication group quick-start/Cache',
-    engine: 'valkey',
-    engine_version: '8.1',
-    node_type: 'cache.r7g.large',
+    ...DEFAULT_ARGS,
     cluster_mode: 'enabled',
     parameter_group_name: 'default.valkey8.cluster.on',
     num_node_groups: 3,
     replicas_per_node_group: 1,
-    automatic_failover_enabled: true,
-    multi_az_enabled: true,
-    port: 6379,
     subnet_group_name: ref('aws_elasticache_subnet_group', subnets.logicalId, 'name'),
-    transit_encryption_enabled: true,
-    at_rest_encryption_enabled: true,
-    snapshot_retention_limit: 1,
-    auto_minor_version_upgrade: true,
   });
   expect(subnets.args).toEqual({
     name: expect.stringMatching(/^quick-start-cache-subnetgroup-[0-9a-f]{8}$/),
@@ -72,21 +77,12 @@ test('cluster mode disabled: 1 primary + 2 replicas, Multi-AZ', () => {
   expect(rg.args).toEqual({
     replication_group_id: 'sessions',
     description: 'Replication group session-store/Sessions',
-    engine: 'valkey',
-    engine_version: '8.1',
-    node_type: 'cache.r7g.large',
+    ...DEFAULT_ARGS,
     cluster_mode: 'disabled',
     parameter_group_name: 'default.valkey8',
     num_cache_clusters: 3,
-    automatic_failover_enabled: true,
-    multi_az_enabled: true,
-    port: 6379,
     subnet_group_name: ref('aws_elasticache_subnet_group', subnets.logicalId, 'name'),
     security_group_ids: ['sg-0a1b2c3d4e5f60001'],
-    transit_encryption_enabled: true,
-    at_rest_encryption_enabled: true,
-    snapshot_retention_limit: 1,
-    auto_minor_version_upgrade: true,
   });
   expect(subnets.args.subnet_ids).toEqual(['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002']);
   expect(json.output).toEqual({
@@ -134,22 +130,13 @@ test('cluster mode enabled: 3 shards x 1 replica, TLS, RBAC, custom cluster para
   expect(rg.args).toEqual({
     replication_group_id: 'leaderboard',
     description: 'Replication group leaderboard/Leaderboard',
-    engine: 'valkey',
-    engine_version: '8.1',
-    node_type: 'cache.r7g.large',
+    ...DEFAULT_ARGS,
     cluster_mode: 'enabled',
     parameter_group_name: ref('aws_elasticache_parameter_group', pg.logicalId, 'name'),
     num_node_groups: 3,
     replicas_per_node_group: 1,
-    automatic_failover_enabled: true,
-    multi_az_enabled: true,
-    port: 6379,
     subnet_group_name: ref('aws_elasticache_subnet_group', subnets.logicalId, 'name'),
-    transit_encryption_enabled: true,
-    at_rest_encryption_enabled: true,
     user_group_ids: [ref('aws_elasticache_user_group', ug.logicalId, 'user_group_id')],
-    snapshot_retention_limit: 1,
-    auto_minor_version_upgrade: true,
   });
   expect(json.variable).toEqual({ default_password: { type: 'string', sensitive: true }, app_password: { type: 'string', sensitive: true } });
 });
@@ -164,21 +151,12 @@ test('Global Datastore: primary in us-east-1, secondary in eu-west-1', () => {
   expect(primary.args).toEqual({
     replication_group_id: 'catalog-use1',
     description: 'Replication group global-catalog/Catalog',
-    engine: 'valkey',
-    engine_version: '8.1',
-    node_type: 'cache.r7g.large',
+    ...DEFAULT_ARGS,
     cluster_mode: 'enabled',
     parameter_group_name: 'default.valkey8.cluster.on',
     num_node_groups: 2,
     replicas_per_node_group: 1,
-    automatic_failover_enabled: true,
-    multi_az_enabled: true,
-    port: 6379,
     subnet_group_name: ref('aws_elasticache_subnet_group', subnets.logicalId, 'name'),
-    transit_encryption_enabled: true,
-    at_rest_encryption_enabled: true,
-    snapshot_retention_limit: 1,
-    auto_minor_version_upgrade: true,
     region: 'us-east-1',
   });
   expect(subnets.args.region).toBe('us-east-1');

@@ -1,8 +1,8 @@
 /**
  * Per-shard failover and recovery: the control plane decides (no vote among primaries), so a
  * replica of a failed primary is promoted with CLUSTER FAILOVER TAKEOVER; with its primary still up,
- * a plain CLUSTER FAILOVER (the coordinated one, no write lost). A recovered node comes back as a
- * replica of whoever serves its group now.
+ * a plain CLUSTER FAILOVER, coordinated here (writes paused, the replica caught up: no write
+ * lost). A recovered node comes back as a replica of whoever serves its group now.
  */
 import { ClusterHandle, ClusterMember, Member } from './cluster';
 import { converge, joinMembers } from './create';
@@ -34,13 +34,44 @@ export async function failoverShard(cluster: ClusterHandle, group: string, opts:
   const replica = cluster.replicasOf(group).find((r) => !r.link.closed && (!wanted || (r.host === wanted.host && r.port === wanted.port)));
   if (!replica) throw new Error(`node group ${group} has no live replica to promote`);
   const primaryUp = !opts.force && (await answers(old));
-  await replica.link.cmd('CLUSTER', 'FAILOVER', ...(primaryUp ? [] : ['TAKEOVER']));
-  replica.role = 'primary';
-  old.role = 'replica';
-  // Only the live nodes are asked to agree; the old primary rejoins later (reattach).
+  // Nodes being restarted are not waited for: they rejoin later (reattach).
   const ignored = (opts.ignore ?? []).map((n) => cluster.find(n)).filter((m): m is Member => m !== undefined);
-  await converge(cluster, opts.convergeTimeoutMs ?? 30000, [...(primaryUp ? [] : [old]), ...ignored]);
+  if (primaryUp) {
+    await coordinated(cluster, old, replica, opts.convergeTimeoutMs ?? 30000, ignored);
+  } else {
+    await replica.link.cmd('CLUSTER', 'FAILOVER', 'TAKEOVER');
+    replica.role = 'primary';
+    old.role = 'replica';
+    // Only the live nodes are asked to agree; the old primary rejoins later (reattach).
+    await converge(cluster, opts.convergeTimeoutMs ?? 30000, [old, ...ignored]);
+  }
   return replica;
+}
+
+const offset = async (m: Member, field: string) => Number(new RegExp(`\\b${field}:(\\d+)`).exec(String(await m.link.cmd('INFO', 'replication')))?.[1] ?? -1);
+
+/**
+ * The coordinated failover, no acknowledged write lost (what Valkey's CLUSTER FAILOVER does by
+ * itself, done here so any engine gets it): writes pause on the old primary, the replica catches
+ * up with its offset, takes over, and once every node agrees the held writes run again on the old
+ * primary, now a replica, and are redirected (MOVED) to the new one.
+ */
+async function coordinated(cluster: ClusterHandle, old: Member, replica: Member, timeoutMs: number, ignored: readonly Member[]): Promise<void> {
+  await old.link.cmd('CLIENT', 'PAUSE', String(timeoutMs), 'WRITE');
+  try {
+    const want = await offset(old, 'master_repl_offset');
+    const deadline = Date.now() + timeoutMs;
+    while ((await offset(replica, 'slave_repl_offset')) < want) {
+      if (Date.now() > deadline) throw new Error(`replica ${replica.host}:${replica.port} did not catch up with its primary's offset ${want}`);
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    await replica.link.cmd('CLUSTER', 'FAILOVER');
+    replica.role = 'primary';
+    old.role = 'replica';
+    await converge(cluster, timeoutMs, ignored);
+  } finally {
+    await old.link.call(['CLIENT', 'UNPAUSE']).catch(() => undefined);
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * A pipelining RESP2 connection to one cluster node. The control plane ships in the package's
+ * A pipelining RESP2 connection to one node (the cluster code, and the admin calls of
+ * nodes/admin-client.ts). The control plane ships in the package's
  * runtime, where ioredis is not a dependency. Strings are byte strings (latin1 both ways), so keys
  * and DUMP payloads pass through unchanged.
  */
@@ -78,7 +79,12 @@ export class NodeLink {
     });
     const link = new NodeLink(addr, socket, timeoutMs);
     if (opts.password !== undefined) {
-      await link.cmd(...(opts.user !== undefined ? ['AUTH', opts.user, opts.password] : ['AUTH', opts.password]));
+      const r = await link.call(opts.user !== undefined ? ['AUTH', opts.user, opts.password] : ['AUTH', opts.password]).catch((e: Error) => e);
+      if (r instanceof Error) {
+        link.close();
+        // Not the arguments: they hold the password.
+        throw new Error(`AUTH on ${addr.host}:${addr.port}: ${r.message}`);
+      }
     }
     return link;
   }
@@ -138,6 +144,11 @@ export class NodeLink {
     const r = await this.cmd(...args);
     if (typeof r !== 'string') throw new Error(`${args.join(' ')}: expected text, got ${JSON.stringify(r)}`);
     return r;
+  }
+
+  /** Runs `fn` once when the connection drops (a killed node closes it at once). */
+  onClose(fn: () => void): void {
+    this.socket.once('close', fn);
   }
 
   close(): void {

@@ -14,12 +14,13 @@ import {
   ClusterHandle, ClusterMember, balancedLayout, createCluster, failoverShard, groupOwners, layoutFromSlots, reattach, reshard, restoreShards,
 } from '../cluster';
 import type { LinkOptions } from '../cluster';
+import { refollowSecondaries } from '../global/cluster-upstream';
 import { regionSlot } from '../global/upstream';
 import { pickReplica, promotable } from '../health/pick-replica';
 import { allocateAddress, endpointAddresses, hostAddresses, sleep } from '../hosts/local';
 import { ADMIN_USER } from '../nodes/acl';
 import type { ReplicationGroupDesired } from '../spec/model';
-import { Group, Node, NodeGroup, members, setPhase } from '../state/types';
+import { Group, Node, NodeGroup, addressesInUse, members, setPhase } from '../state/types';
 
 const now = () => new Date().toISOString();
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
@@ -84,18 +85,6 @@ function pickAz(group: Group, shardIndex: number, position: number): string {
   return azs[(shardIndex + position) % azs.length];
 }
 
-function usedAddresses(cp: ControlPlane): Set<string> {
-  const used = new Set<string>();
-  for (const g of Object.values(cp.state.replicationGroups)) {
-    if (g.configurationEndpoint) used.add(`${g.configurationEndpoint.address}:${g.configurationEndpoint.port}`);
-    for (const ng of g.nodeGroups) {
-      for (const e of [ng.primaryEndpoint, ng.readerEndpoint]) if (e) used.add(`${e.address}:${e.port}`);
-      for (const n of ng.members) used.add(`${n.endpoint.address}:${n.endpoint.port}`);
-    }
-  }
-  return used;
-}
-
 /** Adds a node record to node group `ng` (`<rg>-<ng>-<nnn>`), in `az` when given; the caller launches it. */
 export async function addClusterNode(cp: ControlPlane, group: Group, ng: NodeGroup, role: Node['role'], az?: string): Promise<Node> {
   const taken = new Set(members(group).map((n) => n.cacheClusterId));
@@ -105,7 +94,7 @@ export async function addClusterNode(cp: ControlPlane, group: Group, ng: NodeGro
   const shardIndex = Math.max(0, group.nodeGroups.indexOf(ng));
   az ??= pickAz(group, shardIndex, ng.members.length);
   const hosts = hostAddresses(azIndex(az), regionSlot(cp.state, group.replicationGroupId));
-  const address = await allocateAddress(hosts, group.spec.port, usedAddresses(cp));
+  const address = await allocateAddress(hosts, group.spec.port, addressesInUse(cp.state), cp.dir.root);
   const node: Node = {
     cacheClusterId: id,
     cacheNodeId: '0001',
@@ -162,7 +151,8 @@ export async function markReady(cp: ControlPlane, group: Group, nodes: Node[]): 
 
 export async function createClusterGroup(cp: ControlPlane, spec: ReplicationGroupDesired, restoreFiles?: readonly string[]): Promise<Group> {
   if (spec.transitEncryption) cp.ca.ensure();
-  const configEp = await allocateAddress(endpointAddresses(regionSlot(cp.state, spec.replicationGroupId)), spec.port, usedAddresses(cp));
+  const slot = regionSlot(cp.state, spec.replicationGroupId);
+  const configEp = await allocateAddress(endpointAddresses(slot), spec.port, addressesInUse(cp.state), cp.dir.root);
   const id = spec.replicationGroupId;
   const even = evenSlotRanges(spec.nodeGroups.length);
   const group: Group = {
@@ -241,6 +231,7 @@ async function promoteInShard(cp: ControlPlane, group: Group, oldPrimary: Node, 
   next.role = 'primary';
   cp.repointEndpoints(group);
   cp.save();
+  await refollowSecondaries(cp, group); // a Global Datastore's cluster-mode secondaries follow the new primary
   cp.emit(events.failoverCompleted(next.cacheClusterId, oldPrimary.cacheClusterId, next.cacheClusterId));
   cp.emit(events.failoverCompletedForGroup(group.replicationGroupId, oldPrimary.cacheClusterId, next.cacheClusterId));
   return next;

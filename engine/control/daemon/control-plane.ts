@@ -14,9 +14,11 @@ import { PrimaryLost, syncedFromCurrentPrimary } from './follow-primary';
 import { iamTokenHashes } from './iam-tokens';
 import { ApiError } from '../api/errors';
 import { EventDraft, events, notificationBody } from '../api/event-messages';
+import { PrimaryAddresses } from '../endpoints/primary-address';
 import { ensureRouter, routerLog, waitApplied } from '../endpoints/router-keeper';
 import { groupRoutes, readApplied, writeRouting } from '../endpoints/routing';
 import { deliver, trim } from '../events/events';
+import { clusterUpstreamLines } from '../global/cluster-upstream';
 import { globalUpstream, regionSlot } from '../global/upstream';
 import { LocalHost, allocateAddress, endpointAddresses, hostAddresses, sleep } from '../hosts/local';
 import { ADMIN_USER, RESTRICTED_COMMANDS, aclLines } from '../nodes/acl';
@@ -27,7 +29,7 @@ import { nodeSizeLines } from '../nodes/node-types';
 import { BUNDLED_DIRECTIVES, isDynamic, parameterDirectives } from '../nodes/parameters';
 import type { ReplicationGroupDesired, UserDesired } from '../spec/model';
 import { StateDir } from '../state/store';
-import { Group, Node, NodePhase, State, control, members, setPhase, shard } from '../state/types';
+import { Group, Node, NodePhase, State, addressesInUse, control, members, setPhase, shard } from '../state/types';
 import { LocalCa } from '../tls/ca';
 
 export { ApiError } from '../api/errors';
@@ -60,6 +62,8 @@ export class ControlPlane {
   readonly failed = new Set<string>();
   /** A persistent admin connection per node for health checks (reopened when it drops). */
   readonly healthConnections = new Map<string, AdminConnection>();
+  /** The primary endpoints' addresses, bound by the primary nodes themselves (endpoints/primary-address.ts). */
+  readonly primaryAddresses = new PrimaryAddresses(this);
 
   constructor(readonly dir: StateDir, engineBinary?: string) {
     dir.ensure();
@@ -198,7 +202,7 @@ export class ControlPlane {
       extra: [
         ...this.engineLines(group),
         ...nodeSizeLines(node, group.spec.engine, this.parametersOf(group), this.state.control?.engineBinary === undefined),
-        ...(cme ? clusterModeLines(group) : []),
+        ...(cme ? [...clusterModeLines(group), ...clusterUpstreamLines(this, group, node)] : []),
       ],
     });
     node.pid = await this.host(node).start({ nodeId: node.cacheClusterId, dir, config });
@@ -250,17 +254,6 @@ export class ControlPlane {
 
   // ---- placement -----------------------------------------------------------------------------
 
-  private usedAddresses(): Set<string> {
-    const used = new Set<string>();
-    for (const g of Object.values(this.state.replicationGroups)) {
-      for (const ng of g.nodeGroups) {
-        for (const e of [ng.primaryEndpoint, ng.readerEndpoint]) if (e) used.add(`${e.address}:${e.port}`);
-        for (const n of ng.members) used.add(`${n.endpoint.address}:${n.endpoint.port}`);
-      }
-    }
-    return used;
-  }
-
   /**
    * AZ for the next node: the template's preferred AZ for that position when given, else the AZ
    * with the fewest nodes of the group, the primary's AZ last (Multi-AZ spreads roles over AZs).
@@ -284,7 +277,7 @@ export class ControlPlane {
     const id = `${group.replicationGroupId}-${pad(i, 3)}`;
     const az = this.pickAz(group, all.length);
     const hosts = hostAddresses(azIndex(az), regionSlot(this.state, group.replicationGroupId));
-    const address = await allocateAddress(hosts, group.spec.port, this.usedAddresses());
+    const address = await allocateAddress(hosts, group.spec.port, addressesInUse(this.state), this.dir.root);
     const node: Node = {
       cacheClusterId: id,
       cacheNodeId: '0001',
@@ -320,12 +313,14 @@ export class ControlPlane {
       this.routingVersion = Math.max(Date.now(), this.routingVersion + 1, readApplied(this.dir.root) + 1);
       writeRouting(this.dir.root, { version: this.routingVersion, routes });
     }
+    this.primaryAddresses.reconcile();
     return this.routingVersion;
   }
 
   /** Starts the router if it is gone (the daemon calls this every second). */
   keepRouter(): void {
     if (Object.keys(this.state.replicationGroups).length > 0) ensureRouter(this.dir.root);
+    this.primaryAddresses.reconcile();
   }
 
   /** Returns once the router serves the group's endpoints. */
@@ -351,11 +346,11 @@ export class ControlPlane {
     if (spec.clusterMode === 'enabled') return createClusterGroup(this, spec, restoreFiles);
     const restoreFile = restoreFiles?.[0];
     if (spec.transitEncryption) this.ca.ensure();
-    const used = this.usedAddresses();
+    const used = addressesInUse(this.state);
     const slot = regionSlot(this.state, spec.replicationGroupId);
-    const primaryEp = await allocateAddress(endpointAddresses(slot), spec.port, used);
+    const primaryEp = await allocateAddress(endpointAddresses(slot), spec.port, used, this.dir.root);
     used.add(`${primaryEp}:${spec.port}`);
-    const readerEp = await allocateAddress(endpointAddresses(slot), spec.port, used);
+    const readerEp = await allocateAddress(endpointAddresses(slot), spec.port, used, this.dir.root);
     const id = spec.replicationGroupId;
     const group: Group = {
       spec: spec as Group['spec'],
@@ -393,6 +388,7 @@ export class ControlPlane {
         setPhase(r, 'available');
         this.emit(events.cacheClusterProvisioned(r.cacheClusterId));
       }));
+      if (!(await this.primaryAddresses.settled(group))) throw new Error(`the primary did not take the primary endpoint's address ${primaryEp}:${spec.port}`);
       group.status = 'available';
       shard(group).status = 'available';
       this.emit(events.replicationGroupCreated(id));

@@ -4,9 +4,10 @@
  * already runs the new type is promoted, then the old primary is replaced and comes back as a
  * replica. The group is `modifying` meanwhile and clients keep a primary through the endpoint. A
  * node group without a replica has its primary saved (SAVE) and restarted on the new type, loading
- * its data back.
+ * its data back. Cluster-mode groups roll shard by shard the same way (cluster-rolling.ts).
  */
 import { isClusterMode } from './cluster-mode';
+import { rollClusterShards } from './cluster-rolling';
 import { ControlPlane } from './control-plane';
 import { events } from '../api/event-messages';
 import { failover } from '../health/monitor';
@@ -75,18 +76,12 @@ export async function rollGroup(cp: ControlPlane, group: Group, desired: Replica
     nodeType: all.some((n) => n.nodeType !== desired.nodeType) ? desired.nodeType : undefined,
     engineVersion: all.some((n) => n.engineVersion !== desired.engineVersion) ? desired.engineVersion : undefined,
   };
-  if (isClusterMode(group)) {
-    // Not rolled yet in cluster mode (a restarted cluster node also needs reattaching): recorded only.
-    for (const n of all) Object.assign(n, { nodeType: desired.nodeType, engineVersion: desired.engineVersion });
-    group.spec = { ...desired } as Group['spec'];
-    cp.emit(events.replicationGroupModified(id));
-    return;
-  }
   group.status = 'modifying';
   for (const ng of group.nodeGroups) ng.status = 'modifying';
   cp.save();
   try {
-    for (const ng of group.nodeGroups) await rollNodeGroup(cp, group, ng.nodeGroupId, change);
+    if (isClusterMode(group)) await rollClusterShards(cp, group, change);
+    else for (const ng of group.nodeGroups) await rollNodeGroup(cp, group, ng.nodeGroupId, change);
     group.spec = { ...desired } as Group['spec'];
     if (change.nodeType !== undefined) cp.emit(events.scalingComplete(id, change.nodeType));
     cp.emit(events.replicationGroupModified(id));

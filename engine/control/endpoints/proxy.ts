@@ -1,7 +1,7 @@
 /**
  * An endpoint: a TCP proxy on a stable address that forwards each client connection to a node
- * the control plane picks (the current primary for a primary endpoint, the next replica for a
- * reader endpoint). Layer 4 only, so TLS and AUTH pass through to the node untouched. When the
+ * the control plane picks (the next replica for a reader endpoint, the next node for a
+ * configuration endpoint; the primary endpoint is no proxy: primary-address.ts). Layer 4 only, so TLS and AUTH pass through to the node untouched. When the
  * target moves (failover), connections to the old target are closed so clients reconnect.
  */
 import * as net from 'net';

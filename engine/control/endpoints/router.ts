@@ -1,6 +1,6 @@
 /**
- * The endpoint router: one detached process per state dir that serves every endpoint (primary,
- * reader, configuration) from `routing.json`, so endpoints keep working while the control plane is
+ * The endpoint router: one detached process per state dir that serves the proxied endpoints
+ * (reader, configuration; the primary node binds the primary endpoint itself) from `routing.json`, so endpoints keep working while the control plane is
  * down. It is also the control plane's watchdog: when the control plane's process is gone and
  * something is deployed, it starts a new one (which re-adopts the nodes). The control plane, in
  * turn, restarts the router if it dies. It exits when nothing is routed or the state dir is gone.

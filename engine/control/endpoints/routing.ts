@@ -11,7 +11,7 @@ import { Address, Group, Node, members, shard } from '../state/types';
 
 export interface Route {
   readonly listen: Address;
-  /** `single`: the first target (primary endpoint); `spread`: round robin (reader, configuration). */
+  /** `single`: the first target; `spread`: round robin (reader, configuration). */
   readonly mode: 'single' | 'spread';
   /** Where new connections go; open connections to any other node are closed. */
   readonly targets: Address[];
@@ -33,11 +33,9 @@ export function groupRoutes(group: Group, isUp: (n: Node) => boolean): Route[] {
   if (!ng?.primaryEndpoint || !ng.readerEndpoint) return [];
   const primary = up.filter((n) => n.role === 'primary').map((n) => n.endpoint);
   const replicas = up.filter((n) => n.role === 'replica').map((n) => n.endpoint);
-  return [
-    { listen: ng.primaryEndpoint, mode: 'single', targets: primary },
-    // No replica up: the reader endpoint reaches the primary, as the service's does.
-    { listen: ng.readerEndpoint, mode: 'spread', targets: replicas.length > 0 ? replicas : primary },
-  ];
+  // The primary endpoint is not routed: the primary node listens on its address (primary-address.ts).
+  // No replica up: the reader endpoint reaches the primary, as the service's does.
+  return [{ listen: ng.readerEndpoint, mode: 'spread', targets: replicas.length > 0 ? replicas : primary }];
 }
 
 export function readRouting(root: string): Routing | undefined {

@@ -5,6 +5,7 @@
  * primary's stack); a replication group with GlobalReplicationGroupId joins it as a secondary,
  * taking the primary's engine, node type and encryption, and replicating from it (upstream.ts).
  */
+import { followClusterUpstream, inheritShards } from './cluster-upstream';
 import { globalEvents } from './events';
 import { stopFollowing } from './ops';
 import { syncMemberInfo } from './upstream';
@@ -12,7 +13,7 @@ import { ApiError } from '../api/errors';
 import type { ControlPlane } from '../daemon/control-plane';
 import type { DeployedGlobalReplicationGroup, DeployedState } from '../plan/types';
 import type { DeploymentSpec, GlobalDatastoreDesired, ReplicationGroupDesired } from '../spec/model';
-import { control, Mutable, State } from '../state/types';
+import { control, Group, Mutable, State } from '../state/types';
 
 /** The kinds of resources a deploy owns, as `State` keys. */
 const KINDS = ['replicationGroups', 'parameterGroups', 'subnetGroups', 'users', 'userGroups'] as const;
@@ -97,9 +98,9 @@ export function prepareDeploy(cp: Emitter, spec: DeploymentSpec): { spec: Deploy
     const primary = (primaryId !== undefined ? s.replicationGroups[primaryId]?.spec : undefined)
       ?? spec.replicationGroups.find((x) => x.replicationGroupId === primaryId);
     if (!primary) throw new ApiError('InvalidGlobalReplicationGroupState', `Global replication group ${g.globalReplicationGroupId} has no primary replication group`);
-    if (primary.clusterMode === 'enabled') {
+    if (primary.clusterMode === 'enabled' && control(s).engineBinary !== undefined) {
       throw new ApiError('InvalidParameterCombination',
-        `Global replication group ${g.globalReplicationGroupId}: secondaries of a cluster-mode-enabled primary do not run locally yet (cluster mode disabled only)`);
+        `Global replication group ${g.globalReplicationGroupId}: a secondary of a cluster-mode-enabled primary needs the bundled engine (Valkey has no REPLICAOF in cluster mode)`);
     }
     if (!g.members.some((m) => m.replicationGroupId === rg.replicationGroupId)) {
       if (g.members.length + joins.filter((j) => j.g === g).length >= 3) {
@@ -107,7 +108,7 @@ export function prepareDeploy(cp: Emitter, spec: DeploymentSpec): { spec: Deploy
       }
       joins.push({ rg, g });
     }
-    groups.push(inherit(rg, primary));
+    groups.push(inherit(rg, primary, primaryId !== undefined ? s.replicationGroups[primaryId] : undefined));
   }
   for (const [id, g] of fresh) {
     globals[id] = g;
@@ -130,10 +131,13 @@ export function prepareDeploy(cp: Emitter, spec: DeploymentSpec): { spec: Deploy
   return { spec: { ...spec, replicationGroups: groups }, view: view as unknown as DeployedState };
 }
 
-/** A secondary takes these from its primary (the service infers them; the template does not set them). */
-function inherit(rg: ReplicationGroupDesired, from: ReplicationGroupDesired): ReplicationGroupDesired {
+/**
+ * A secondary takes these from its primary (the service infers them; the template does not set
+ * them), and a cluster-mode primary's shards and slots (`deployed`: the primary as it runs).
+ */
+function inherit(rg: ReplicationGroupDesired, from: ReplicationGroupDesired, deployed?: Group): ReplicationGroupDesired {
   return {
-    ...rg,
+    ...inheritShards(rg, from, deployed),
     engine: from.engine,
     engineVersion: from.engineVersion,
     nodeType: from.nodeType,
@@ -190,6 +194,8 @@ async function settleGlobals(cp: ControlPlane, spec: DeploymentSpec): Promise<vo
       if (m.status === 'associating' && group?.status === 'available') {
         m.status = 'associated';
         if (m.role === 'SECONDARY') cp.emit(globalEvents.joined(m.replicationGroupId, g.globalReplicationGroupId));
+        // Every node of a cluster-mode secondary, replicas too: one promoted later follows the primary region as well.
+        if (m.role === 'SECONDARY' && group.spec.clusterMode === 'enabled') await followClusterUpstream(cp, group);
         // The group's ARN names the region it runs in (Terraform declares both regions in one config).
         if (group) group.arn = group.arn.replace(/^(arn:[^:]+:elasticache:)[^:]*:/, `$1${m.region}:`);
       }

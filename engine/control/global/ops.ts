@@ -3,13 +3,14 @@
  * secondary region; the old primary follows it) and DisassociateGlobalReplicationGroup (a secondary
  * leaves and takes writes), plus what a deploy needs to stop a group following another region.
  */
+import { followClusterUpstream } from './cluster-upstream';
 import { globalEvents } from './events';
 import { globalUpstream, promotionTarget, syncMemberInfo } from './upstream';
 import { ApiError } from '../api/errors';
 import type { ControlPlane } from '../daemon/control-plane';
 import { sleep } from '../hosts/local';
 import type { DeployedGlobalReplicationGroup } from '../plan/types';
-import type { Group, Mutable } from '../state/types';
+import type { Group, Mutable, Node } from '../state/types';
 
 type Global = Mutable<DeployedGlobalReplicationGroup>;
 type Input = Record<string, unknown>;
@@ -34,17 +35,34 @@ function groupOf(cp: ControlPlane, id: string): Group {
 
 /** Points the primary of `group` where its membership says: the primary region, or nowhere (it takes writes). */
 export async function follow(cp: ControlPlane, group: Group): Promise<void> {
+  if (group.spec.clusterMode === 'enabled') return followClusterUpstream(cp, group);
   const primary = cp.primaryOf(group);
   if (!primary || !cp.isUp(primary)) return; // a node restarted later gets its replicaof from the membership
   await cp.call(group, primary, ['REPLICAOF', ...promotionTarget(cp.state, group)]);
 }
 
-/** Offset the node has: what it wrote (a primary) or what it has from its upstream (a replica). */
-async function offsetOf(cp: ControlPlane, group: Group): Promise<number> {
-  const p = cp.primaryOf(group);
+/** Offset a node has: what it wrote (a primary) or what it has from its upstream (a replica). */
+async function offsetOf(cp: ControlPlane, group: Group, p: Node | undefined): Promise<number> {
   if (!p) return -1;
   const info = await cp.info(group, p, 'replication', 1000);
   return Number(info.role === 'master' ? info.master_repl_offset : info.slave_repl_offset ?? -1);
+}
+
+/** Each shard's primary (one for cluster mode disabled), by node group id. */
+function shardPrimaries(group: Group): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (const ng of group.nodeGroups) {
+    const p = ng.members.find((n) => n.role === 'primary');
+    if (p) out.set(ng.nodeGroupId, p);
+  }
+  return out;
+}
+
+/** Whether every shard primary of `newGroup` has the offset `want` gives for its shard. */
+async function caughtUp(cp: ControlPlane, newGroup: Group, want: Map<string, number>): Promise<boolean> {
+  const now = shardPrimaries(newGroup);
+  for (const [id, offset] of want) if ((await offsetOf(cp, newGroup, now.get(id)).catch(() => -1)) < offset) return false;
+  return true;
 }
 
 /**
@@ -74,13 +92,14 @@ export async function failoverGlobal(cp: ControlPlane, input: Input): Promise<Gl
 
   g.status = 'modifying';
   cp.emit(globalEvents.failoverStarted(g.globalReplicationGroupId, region, target));
-  const oldPrimary = cp.primaryOf(oldGroup)!;
-  // Writes pause on the old primary while the new one catches up (engines without CLIENT PAUSE WRITE go on).
-  await cp.call(oldGroup, oldPrimary, ['CLIENT', 'PAUSE', '10000', 'WRITE']).catch(() => undefined);
+  const oldPrimaries = [...shardPrimaries(oldGroup).values()];
+  // Writes pause on the old primaries (one per shard) while the new ones catch up (engines without CLIENT PAUSE WRITE go on).
+  for (const p of oldPrimaries) await cp.call(oldGroup, p, ['CLIENT', 'PAUSE', '10000', 'WRITE']).catch(() => undefined);
   try {
-    const want = await offsetOf(cp, oldGroup);
+    const want = new Map<string, number>();
+    for (const [id, p] of shardPrimaries(oldGroup)) want.set(id, await offsetOf(cp, oldGroup, p));
     const deadline = Date.now() + 5000;
-    while (Date.now() < deadline && (await offsetOf(cp, newGroup).catch(() => -1)) < want) await sleep(20);
+    while (Date.now() < deadline && !(await caughtUp(cp, newGroup, want))) await sleep(20);
 
     member.role = 'PRIMARY';
     oldMember.role = 'SECONDARY';
@@ -95,7 +114,7 @@ export async function failoverGlobal(cp: ControlPlane, input: Input): Promise<Gl
       if (x === oldGroup && up) cp.emit(globalEvents.demoted(x.replicationGroupId, g.globalReplicationGroupId, target));
     }
   } finally {
-    await cp.call(oldGroup, oldPrimary, ['CLIENT', 'UNPAUSE']).catch(() => undefined);
+    for (const p of oldPrimaries) await cp.call(oldGroup, p, ['CLIENT', 'UNPAUSE']).catch(() => undefined);
     g.status = 'available';
     cp.save();
   }

@@ -179,6 +179,7 @@ async function promote(cp: ControlPlane, group: Group, oldPrimary: Node, why: 'f
   cp.emit(events.failoverCompleted(next.cacheClusterId, oldPrimary.cacheClusterId, next.cacheClusterId));
   cp.emit(events.failoverCompletedForGroup(group.replicationGroupId, oldPrimary.cacheClusterId, next.cacheClusterId));
   if (why === 'test' && cp.isUp(oldPrimary)) {
+    await cp.primaryAddresses.settled(group); // the endpoint leaves the old primary (its connections closed) before it turns read-only
     await cp.call(group, oldPrimary, ['REPLICAOF', ...to]);
     cp.repointEndpoints(group);
   }

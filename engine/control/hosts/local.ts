@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { Host, NodeLaunch } from './host';
+import { release, reserve } from './reservations';
 
 /** The compiled CLI that runs the bundled node (this file is lib/engine/control/hosts/local.js). */
 export const BUNDLED_CLI = path.join(__dirname, '..', '..', 'cli.js');
@@ -100,12 +101,15 @@ export function portFree(address: string, port: number): Promise<boolean> {
 
 /**
  * Picks the first address in `candidates()` whose `port` is neither taken in the state (`used`,
- * `address:port` strings) nor bound by another process.
+ * `address:port` strings), nor reserved by another state dir (reservations.ts; `owner` is this
+ * state dir), nor bound by another process.
  */
-export async function allocateAddress(candidates: Iterable<string>, port: number, used: Set<string>): Promise<string> {
+export async function allocateAddress(candidates: Iterable<string>, port: number, used: Set<string>, owner: string): Promise<string> {
   for (const address of candidates) {
     if (used.has(`${address}:${port}`)) continue;
+    if (!reserve(address, port, owner)) continue;
     if (await portFree(address, port)) return address;
+    release(address, port, owner);
   }
   throw new Error(`no free loopback address for port ${port}`);
 }

@@ -35,6 +35,19 @@ export function members(group: Group): Node[] {
   return group.nodeGroups.flatMap((g) => g.members);
 }
 
+/** Every `address:port` the state's groups hold: nodes, primary/reader and configuration endpoints. */
+export function addressesInUse(state: DeployedState): Set<string> {
+  const used = new Set<string>();
+  for (const g of Object.values(state.replicationGroups)) {
+    if (g.configurationEndpoint) used.add(`${g.configurationEndpoint.address}:${g.configurationEndpoint.port}`);
+    for (const ng of g.nodeGroups) {
+      for (const e of [ng.primaryEndpoint, ng.readerEndpoint]) if (e) used.add(`${e.address}:${e.port}`);
+      for (const n of ng.members) used.add(`${n.endpoint.address}:${n.endpoint.port}`);
+    }
+  }
+  return used;
+}
+
 export function control(state: State): NonNullable<State['control']> {
   state.control ??= { topicSinks: {}, lastAutoSnapshotDay: {} };
   return state.control;

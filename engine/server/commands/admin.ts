@@ -4,14 +4,15 @@ import { ConfigError } from '../config';
 import { Db, valueBytes } from '../db';
 import { evictorOf } from '../evict';
 import { globMatch } from '../glob';
+import { installLatencyHistograms, latencyHistogramSubcommands, latencyStatsInfo } from '../latency-histogram';
 import { EXPIRE_OVERHEAD, KEY_OVERHEAD, stringBytes } from '../memory';
 import { persistenceOf } from '../persistence';
 import type { Server } from '../server';
 import { is, parseInt64 } from './args';
 import { arityOk, command, CommandError, CommandSpec, Errors, keyPositions } from './command';
+import { applyBindLater } from './config-bind';
 import { versionLines } from './engine-version';
 import { encodingOf, helpReply } from './keys';
-import { installLatencyHistograms, latencyHistogramSubcommands, latencyStatsInfo } from '../latency-histogram';
 import { persistenceInfo } from '../persistence/info';
 import { replicationInfo, replicationOf } from '../replication/info';
 
@@ -307,8 +308,13 @@ const commandSubcommands: CommandSpec[] = [
     if (!spec) throw new CommandError('ERR Invalid command specified');
     const argv = a.slice(2);
     if (!arityOk(spec, argv.length)) throw new CommandError('ERR Invalid number of arguments specified for command');
+    if (spec.firstKey <= 0 && !spec.getKeys) throw new CommandError('ERR The command has no key arguments');
     const keys = keyPositions(spec, argv);
-    if (keys.length === 0) throw new CommandError('ERR The command has no key arguments');
+    if (keys.length === 0) {
+      // numkeys out of range and the like; scripts may name no keys at all
+      if (spec.flags.includes('no-mandatory-keys')) return c.reply.array(0);
+      throw new CommandError('ERR Invalid arguments specified for command');
+    }
     c.reply.bulks(keys.map((i) => argv[i]));
   }),
   command('command|help', 2, 'loading stale', [0, 0, 0], 'connection', (c) => helpReply(c, [
@@ -339,9 +345,12 @@ const configSubcommands: CommandSpec[] = [
   }),
   command('config|set', -4, 'admin noscript loading stale', [0, 0, 0], 'connection', (c, a) => {
     if ((a.length - 2) % 2 !== 0) throw new CommandError(Errors.arity('config|set'));
+    const bindBefore = c.server.config.get('bind');
+    let rebind = false;
     for (let i = 2; i < a.length; i += 2) {
       try {
         c.server.config.set(a[i], [a[i + 1]], false);
+        rebind ||= a[i].toLowerCase() === 'bind';
       } catch (e) {
         if (e instanceof ConfigError) {
           const unknown = e.message.startsWith('Bad directive');
@@ -350,6 +359,7 @@ const configSubcommands: CommandSpec[] = [
         throw e;
       }
     }
+    if (rebind) return applyBindLater(c, bindBefore);
     c.reply.ok();
   }),
   command('config|resetstat', 2, 'admin noscript loading stale', [0, 0, 0], 'connection', (c) => {
@@ -735,16 +745,25 @@ function debugCommand(c: Client, a: string[]): void {
     const size = n === 5 ? parseInt64(a[4]) : undefined;
     if (n === 5 && (size === undefined || size < 0)) throw new CommandError('ERR size must be >= 0');
     for (let j = 0; j < Number(count); j++) {
-      const key = `${prefix}:${j}`;
+      const key = flatString(`${prefix}:${j}`);
       if (c.db.get(key) !== undefined) continue;
       let val = `value:${j}`;
       if (size !== undefined) val = (val + '\0'.repeat(Math.max(0, Number(size) - val.length))).slice(0, Number(size));
-      c.db.set(key, val);
+      c.db.set(key, flatString(val));
     }
     c.reply.ok();
   } else {
     throw bad();
   }
+}
+
+/**
+ * The string as one flat copy, as a client's argument arrives. A concatenation of 13 or more
+ * characters is a rope in V8; keeping those would make populated data unlike real data (each
+ * would be flattened, and grow, the first time anything reads its bytes, a snapshot included).
+ */
+function flatString(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'latin1').latin1Slice(0, s.length);
 }
 
 // ------------------------------------------------------------------ registration

@@ -1,4 +1,5 @@
 import type { Client } from '../client';
+import { pause, unpause } from '../pause';
 import { trackingClientSubcommands } from '../tracking';
 import { intArg, is } from './args';
 import { command, CommandError, CommandSpec, Errors } from './command';
@@ -240,10 +241,16 @@ const clientSubcommands: CommandSpec[] = [
     c.reply.int(1);
   }),
   sub('pause', -3, 'admin noscript loading stale', (c, a) => {
-    intArg(a[2], 'ERR timeout is not an integer or out of range');
+    const ms = intArg(a[2], 'ERR timeout is not an integer or out of range');
+    if (ms < 0) throw new CommandError('ERR timeout is negative');
+    if (a.length > 4 || (a[3] !== undefined && !is(a[3], 'write') && !is(a[3], 'all'))) throw new CommandError(Errors.syntax);
+    pause(c.server, ms, a[3] === undefined || is(a[3], 'all'));
     c.reply.ok();
   }),
-  sub('unpause', 2, 'admin noscript loading stale', (c) => c.reply.ok()),
+  sub('unpause', 2, 'admin noscript loading stale', (c) => {
+    unpause(c.server);
+    c.reply.ok();
+  }),
   sub('help', 2, 'loading stale', (c) => c.reply.bulks(['CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'ID', 'GETNAME', 'SETNAME <name>', 'SETINFO <option> <value>', 'INFO', 'LIST [TYPE <type>] [ID <id> ...]', 'KILL <ip:port> | <filter> <value> ...', 'NO-EVICT (ON|OFF)', 'NO-TOUCH (ON|OFF)', 'UNBLOCK <id> [TIMEOUT|ERROR]', 'HELP'])),
 ];
 

@@ -422,10 +422,11 @@ function llen(c: Client, argv: string[]): void {
 
 function mpopKeys(at: number): (argv: readonly string[]) => number[] {
   return (argv) => {
+    // as Valkey's keynum key spec: a numkeys past the arguments (or not a count) gives no keys at all
     const n = Number(argv[at]);
     const out: number[] = [];
-    if (!Number.isInteger(n) || n < 1) return out;
-    for (let i = 0; i < n && at + 1 + i < argv.length; i++) out.push(at + 1 + i);
+    if (!Number.isInteger(n) || n < 0 || at + n >= argv.length) return out;
+    for (let i = 0; i < n; i++) out.push(at + 1 + i);
     return out;
   };
 }

@@ -76,10 +76,11 @@ function keysAndArgs(argv: string[]): [string[], string[]] {
 }
 
 function evalKeys(argv: readonly string[]): number[] {
+  // as Valkey's keynum key spec: a numkeys past the arguments (or not a count) gives no keys at all
   const n = Number(argv[2]);
   const out: number[] = [];
-  if (!Number.isInteger(n) || n < 0) return out;
-  for (let i = 3; i < 3 + n && i < argv.length; i++) out.push(i);
+  if (!Number.isInteger(n) || n < 0 || 2 + n >= argv.length) return out;
+  for (let i = 3; i < 3 + n; i++) out.push(i);
   return out;
 }
 

@@ -270,10 +270,11 @@ function sscan(c: Client, argv: string[]): void {
 }
 
 function sintercardKeys(argv: readonly string[]): number[] {
+  // as Valkey's keynum key spec: a numkeys past the arguments (or not a count) gives no keys at all
   const n = Number(argv[1]);
   const out: number[] = [];
-  if (!Number.isInteger(n) || n < 1) return out;
-  for (let i = 0; i < n && 2 + i < argv.length; i++) out.push(2 + i);
+  if (!Number.isInteger(n) || n < 0 || 1 + n >= argv.length) return out;
+  for (let i = 0; i < n; i++) out.push(2 + i);
   return out;
 }
 

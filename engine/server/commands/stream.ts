@@ -1017,14 +1017,12 @@ function xinfo(c: Client, argv: string[]): void {
   if (!full) {
     c.reply.bulk('groups');
     c.reply.int(s.groups.size);
-    c.reply.bulk('first-entry');
-    const first = s.edgeId(false);
-    if (first) replyEntryOrNull(c, s, first);
-    else c.reply.nil();
-    c.reply.bulk('last-entry');
-    const last = s.edgeId(true);
-    if (last) replyEntryOrNull(c, s, last);
-    else c.reply.nil();
+    for (const [field, last] of [['first-entry', false], ['last-entry', true]] as const) {
+      c.reply.bulk(field);
+      const id = s.edgeId(last);
+      if (id) replyEntryOrNull(c, s, id);
+      else c.reply.nil();
+    }
     return;
   }
   c.reply.bulk('entries');

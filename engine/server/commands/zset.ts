@@ -855,10 +855,11 @@ function setOpGeneric(c: Client, argv: string[], numkeysIdx: number, dst: string
 /** Keys of ZUNIONSTORE-like commands: the destination (if any) and numkeys sources. */
 function setOpKeys(numkeysIdx: number, hasDst: boolean): (argv: readonly string[]) => number[] {
   return (argv) => {
+    // as Valkey's keynum key spec: a numkeys past the arguments (or not a count) gives no keys at all
     const n = Number(argv[numkeysIdx]);
+    if (!Number.isInteger(n) || n < 0 || numkeysIdx + n >= argv.length) return [];
     const out: number[] = hasDst ? [1] : [];
-    if (!Number.isInteger(n) || n <= 0) return out;
-    for (let i = 0; i < n && numkeysIdx + 1 + i < argv.length; i++) out.push(numkeysIdx + 1 + i);
+    for (let i = 0; i < n; i++) out.push(numkeysIdx + 1 + i);
     return out;
   };
 }

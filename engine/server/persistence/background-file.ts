@@ -14,6 +14,10 @@ import { Worker } from 'worker_threads';
 import { syncDir } from './snapshot-file';
 
 const WORKER = path.join(__dirname, 'file-writer-worker.js');
+/** A pooled buffer's size: the RDB writer hands over about 64 KiB at a time. */
+const POOL_BUFFER_BYTES = 128 * 1024;
+/** Pooled buffers kept for reuse (more are allocated while the disk is behind, then dropped). */
+const POOL_KEEP = 24;
 
 export class BackgroundFile {
   /** Whether the compiled worker is there (it is not when the sources run under ts-jest). */
@@ -28,6 +32,7 @@ export class BackgroundFile {
   /** Bytes posted to the worker and not written yet. */
   public queuedBytes = 0;
   private readonly worker: Worker;
+  private readonly pool: ArrayBuffer[] = [];
   private error: Error | undefined;
   private drainWaiters: Array<() => void> = [];
   private syncWaiter: ((e: Error | undefined) => void) | undefined;
@@ -49,8 +54,9 @@ export class BackgroundFile {
       fs.unlinkSync(this.tempPath);
       throw e;
     }
-    this.worker.on('message', (m: { written?: number; synced?: number; error?: string }) => {
+    this.worker.on('message', (m: { written?: number; buffer?: ArrayBuffer; synced?: number; error?: string }) => {
       if (m.written !== undefined) {
+        if (m.buffer && m.buffer.byteLength === POOL_BUFFER_BYTES && this.pool.length < POOL_KEEP) this.pool.push(m.buffer);
         this.queuedBytes -= m.written;
         this.bytes += m.written;
         if (this.queuedBytes === 0) this.wakeDrained();
@@ -79,18 +85,18 @@ export class BackgroundFile {
     for (const w of this.drainWaiters.splice(0)) w();
   }
 
-  /** Hands plain RDB bytes to the worker (moved: `chunk` must not be used afterwards). */
-  public write(chunk: Buffer): void {
+  /** Hands plain RDB bytes to the worker (copied: the caller may reuse `chunk` at once). */
+  public write(chunk: Uint8Array): void {
     if (this.error) throw this.error;
     let ab: ArrayBuffer;
-    if (chunk.byteOffset === 0 && chunk.buffer.byteLength === chunk.length && chunk.buffer instanceof ArrayBuffer) {
-      ab = chunk.buffer;
+    if (chunk.length <= POOL_BUFFER_BYTES) {
+      ab = this.pool.pop() ?? new ArrayBuffer(POOL_BUFFER_BYTES);
     } else {
-      ab = new ArrayBuffer(chunk.length);
-      new Uint8Array(ab).set(chunk);
+      ab = new ArrayBuffer(chunk.length); // a key larger than a pooled buffer: its own, not kept
     }
-    this.queuedBytes += ab.byteLength;
-    this.worker.postMessage({ chunk: ab }, [ab]);
+    new Uint8Array(ab).set(chunk);
+    this.queuedBytes += chunk.length;
+    this.worker.postMessage({ chunk: ab, length: chunk.length }, [ab]);
   }
 
   /** Resolves when everything posted is written (or the worker failed: `commit` reports it). */

@@ -5,8 +5,9 @@
  * and closes it. The main thread opened the file and renames it: this thread never touches paths,
  * so an aborted save's late work cannot meet the next save's temp file.
  *
- * Messages in: { chunk: ArrayBuffer } | { commit: true } | { abort: true }.
- * Messages out: { written: n } per chunk, { synced: bytes } after commit, { error: message }.
+ * Messages in: { chunk: ArrayBuffer, length } | { commit: true } | { abort: true }.
+ * Messages out: { written: n, buffer } per chunk (the buffer goes back to the main thread's pool),
+ * { synced: bytes } after commit, { error: message }.
  */
 import * as fs from 'fs';
 import { parentPort, workerData } from 'worker_threads';
@@ -64,7 +65,7 @@ if (enc) {
   }
 }
 
-port.on('message', (m: { chunk?: ArrayBuffer; commit?: true; abort?: true }) => {
+port.on('message', (m: { chunk?: ArrayBuffer; length?: number; commit?: true; abort?: true }) => {
   if (m.abort) {
     close();
     port.close();
@@ -73,8 +74,9 @@ port.on('message', (m: { chunk?: ArrayBuffer; commit?: true; abort?: true }) => 
   if (failed) return;
   try {
     if (m.chunk) {
-      plain(new Uint8Array(m.chunk));
-      port.postMessage({ written: m.chunk.byteLength });
+      const n = m.length ?? m.chunk.byteLength;
+      plain(new Uint8Array(m.chunk, 0, n));
+      port.postMessage({ written: n, buffer: m.chunk }, [m.chunk]);
     } else if (m.commit) {
       // the checksum field: the CRC of everything before it, or 0 with rdbchecksum no
       const trailer = crc ? crc.digest() : Buffer.alloc(8);

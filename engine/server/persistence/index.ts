@@ -225,7 +225,8 @@ export class Persistence {
     const bg: Background = {
       snap,
       file,
-      writer: new RdbWriter((chunk) => file.write(chunk), { ...opts, trailer: !threaded }),
+      // the threaded file copies each chunk into its pool: the writer lends its buffer
+      writer: new RdbWriter((chunk) => file.write(chunk), { ...opts, trailer: !threaded, borrow: threaded }),
       dirtyAtStart: server.dirty,
       aux: this.aux(),
       timer: undefined,

@@ -151,36 +151,27 @@ export class ByteWriter {
         return;
       }
     }
-    if (compress && n > 20) {
-      const input = Buffer.from(s, 'latin1');
-      const packed = lzfCompress(input, n - 4);
-      if (packed) {
-        this.u8(0xc3);
-        this.len(packed.length);
-        this.len(n);
-        this.raw(packed);
-        return;
-      }
-    }
+    if (compress && n > 20 && this.lzf(Buffer.from(s, 'latin1'))) return;
     this.len(n);
     this.latin1(s);
   }
 
   /** A string of raw bytes (listpacks, ziplists), compressed like any string. */
   public blob(b: Buffer, compress = this.compress): void {
-    const n = b.length;
-    if (compress && n > 20) {
-      const packed = lzfCompress(b, n - 4);
-      if (packed) {
-        this.u8(0xc3);
-        this.len(packed.length);
-        this.len(n);
-        this.raw(packed);
-        return;
-      }
-    }
-    this.len(n);
+    if (compress && b.length > 20 && this.lzf(b)) return;
+    this.len(b.length);
     this.raw(b);
+  }
+
+  /** Writes `input` LZF-compressed when that saves at least 4 bytes; false (nothing written) when not. */
+  private lzf(input: Buffer): boolean {
+    const packed = lzfCompress(input, input.length - 4);
+    if (!packed) return false;
+    this.u8(0xc3);
+    this.len(packed.length);
+    this.len(input.length);
+    this.raw(packed);
+    return true;
   }
 }
 

@@ -36,6 +36,11 @@ export interface RdbWriterOptions {
    * (a BGSAVE's writer thread computes the CRC off the main thread). Default true.
    */
   trailer?: boolean;
+  /**
+   * true: the sink gets a view of the writer's buffer, valid only during the call (it copies what
+   * it keeps), so no chunk is allocated per 64 KiB. Default false: each chunk is the sink's own.
+   */
+  borrow?: boolean;
 }
 
 export class RdbWriter {
@@ -43,11 +48,13 @@ export class RdbWriter {
   private readonly crc: Crc64 | undefined;
   private readonly compress: boolean;
   private readonly trailer: boolean;
+  private readonly borrow: boolean;
   private written = 0;
 
   constructor(private readonly sink: (chunk: Buffer) => void, opts: RdbWriterOptions = {}) {
     this.compress = opts.compress !== false;
     this.trailer = opts.trailer !== false;
+    this.borrow = opts.borrow === true;
     this.crc = opts.checksum === false || !this.trailer ? undefined : new Crc64();
     this.w.compress = this.compress;
   }
@@ -153,8 +160,9 @@ export class RdbWriter {
 
   private emit(): void {
     if (this.w.length === 0) return;
-    const chunk = this.w.take();
+    const chunk = this.borrow ? this.w.bytes() : this.w.take();
     this.written += chunk.length;
     this.sink(chunk);
+    if (this.borrow) this.w.length = 0;
   }
 }

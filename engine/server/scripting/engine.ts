@@ -594,39 +594,12 @@ export class ScriptEngine {
     }
     api._lua_settop(l, -2);
     if (this.rawField(l, idx, 'map') === T_TABLE) {
-      const t = api._lua_gettop(l);
-      let n = 0;
-      api._lua_pushnil(l);
-      while (api._lua_next(l, t)) {
-        n++;
-        api._lua_settop(l, -2);
-      }
-      out.map(n);
-      api._lua_pushnil(l);
-      while (api._lua_next(l, t)) {
-        this.writeValue(l, -2, out, resp, depth + 1);
-        this.writeValue(l, -1, out, resp, depth + 1);
-        api._lua_settop(l, -2);
-      }
-      api._lua_settop(l, -2);
+      this.writeKeyed(l, out, resp, depth, true);
       return;
     }
     api._lua_settop(l, -2);
     if (this.rawField(l, idx, 'set') === T_TABLE) {
-      const t = api._lua_gettop(l);
-      let n = 0;
-      api._lua_pushnil(l);
-      while (api._lua_next(l, t)) {
-        n++;
-        api._lua_settop(l, -2);
-      }
-      out.set(n);
-      api._lua_pushnil(l);
-      while (api._lua_next(l, t)) {
-        this.writeValue(l, -2, out, resp, depth + 1);
-        api._lua_settop(l, -2);
-      }
-      api._lua_settop(l, -2);
+      this.writeKeyed(l, out, resp, depth, false);
       return;
     }
     api._lua_settop(l, -2);
@@ -643,6 +616,27 @@ export class ScriptEngine {
       this.writeValue(l, -1, out, resp, depth + 1);
       api._lua_settop(l, -2);
     }
+  }
+
+  /** Writes the table on top of the stack as a map (keys and values) or a set (keys), and pops it. */
+  private writeKeyed(l: number, out: Reply, resp: 2 | 3, depth: number, withValues: boolean): void {
+    const { api } = this;
+    const t = api._lua_gettop(l);
+    let n = 0;
+    api._lua_pushnil(l);
+    while (api._lua_next(l, t)) {
+      n++;
+      api._lua_settop(l, -2);
+    }
+    if (withValues) out.map(n);
+    else out.set(n);
+    api._lua_pushnil(l);
+    while (api._lua_next(l, t)) {
+      this.writeValue(l, -2, out, resp, depth + 1);
+      if (withValues) this.writeValue(l, -1, out, resp, depth + 1);
+      api._lua_settop(l, -2);
+    }
+    api._lua_settop(l, -2);
   }
 
   /** A Lua number as Redis converts it to an integer reply ((long long) cast; out of range → INT64_MIN). */

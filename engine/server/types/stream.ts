@@ -636,11 +636,7 @@ export class StreamObject implements DataObject {
       c.pel.set(id, nack);
       return nack;
     }
-    const fresh: Nack = { consumer: c, deliveryTime: now, deliveryCount: 1 };
-    g.pel.set(id, fresh);
-    c.pel.set(id, fresh);
-    this.grow(NACK_BYTES);
-    return fresh;
+    return this.forceNack(g, id, c, now);
   }
 
   /** Removes a pending entry from the group and its consumer. */

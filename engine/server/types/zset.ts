@@ -256,16 +256,7 @@ export class ZSet implements DataObject {
   }
 
   private find(score: number, member: string): ZNode | null {
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let n = x.next[i];
-      while (n && before(n, score, member)) {
-        x = n;
-        n = x.next[i];
-      }
-    }
-    const n = x.next[0];
-    return n && n.member === member ? n : null;
+    return this.firstIn((n) => !before(n, score, member), (n) => n.member === member);
   }
 
   /** 0-based rank of a member, or -1. */
@@ -312,54 +303,47 @@ export class ZSet implements DataObject {
 
   /** First node with a score in range, or null. */
   public firstInScore(r: ScoreRange): ZNode | null {
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let n = x.next[i];
-      while (n && !scoreGteMin(n.score, r)) {
-        x = n;
-        n = x.next[i];
-      }
-    }
-    const n = x.next[0];
-    return n && scoreLteMax(n.score, r) ? n : null;
+    return this.firstIn((n) => scoreGteMin(n.score, r), (n) => scoreLteMax(n.score, r));
   }
 
   /** Last node with a score in range, or null. */
   public lastInScore(r: ScoreRange): ZNode | null {
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let n = x.next[i];
-      while (n && scoreLteMax(n.score, r)) {
-        x = n;
-        n = x.next[i];
-      }
-    }
-    return x !== this.head && scoreGteMin(x.score, r) ? x : null;
+    return this.lastIn((n) => scoreGteMin(n.score, r), (n) => scoreLteMax(n.score, r));
   }
 
   public firstInLex(r: LexRange): ZNode | null {
+    return this.firstIn((n) => lexGteMin(n.member, r), (n) => lexLteMax(n.member, r));
+  }
+
+  public lastInLex(r: LexRange): ZNode | null {
+    return this.lastIn((n) => lexGteMin(n.member, r), (n) => lexLteMax(n.member, r));
+  }
+
+  /** First node of a range given by its bounds (each monotonic along the list), or null. */
+  private firstIn(aboveMin: (n: ZNode) => boolean, belowMax: (n: ZNode) => boolean): ZNode | null {
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       let n = x.next[i];
-      while (n && !lexGteMin(n.member, r)) {
+      while (n && !aboveMin(n)) {
         x = n;
         n = x.next[i];
       }
     }
     const n = x.next[0];
-    return n && lexLteMax(n.member, r) ? n : null;
+    return n && belowMax(n) ? n : null;
   }
 
-  public lastInLex(r: LexRange): ZNode | null {
+  /** Last node of a range given by its bounds, or null. */
+  private lastIn(aboveMin: (n: ZNode) => boolean, belowMax: (n: ZNode) => boolean): ZNode | null {
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       let n = x.next[i];
-      while (n && lexLteMax(n.member, r)) {
+      while (n && belowMax(n)) {
         x = n;
         n = x.next[i];
       }
     }
-    return x !== this.head && lexGteMin(x.member, r) ? x : null;
+    return x !== this.head && aboveMin(x) ? x : null;
   }
 
   /** 0-based rank of a node reached by a range search. */
