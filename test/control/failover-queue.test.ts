@@ -179,6 +179,15 @@ describe('a failover never waits behind a node recovery', () => {
     expect(await writer.get('after-replica-kill')).toBe('1');
   }, 90000);
 
+  test('synchronous durability is on from the first primary (started before its replicas existed)', async () => {
+    const p = primary('failq-sync');
+    const admin = await client(p.endpoint.address, p.endpoint.port, true);
+    expect(await admin.config('GET', 'sync-replicas')).toEqual(['sync-replicas', '1']);
+    const r = nodes('failq-sync').find((n) => n.role === 'replica')!;
+    const onReplica = await client(r.endpoint.address, r.endpoint.port, true);
+    expect(await onReplica.config('GET', 'sync-replicas')).toEqual(['sync-replicas', '1']);
+  });
+
   test('synchronous durability: the new primary killed while the old one resyncs; no acknowledged write lost', async () => {
     const t = await topology(stateDir, 'failq-sync');
     const writer = await client(t.primary.host, t.primary.port);

@@ -58,6 +58,8 @@ export class ControlPlane {
   private queue: Promise<unknown> = Promise.resolve();
   /** Nodes being replaced or failed over: the health monitor leaves them alone. */
   readonly busy = new Set<string>();
+  /** Nodes the health monitor is replacing in place (launched and resyncing as replicas). */
+  readonly recovering = new Set<string>();
   /** Nodes found dead or wedged, waiting for recovery (in memory: a restart re-checks them all). */
   readonly failed = new Set<string>();
   /** A persistent admin connection per node for health checks (reopened when it drops). */
@@ -226,6 +228,19 @@ export class ControlPlane {
     return lines;
   }
 
+  /**
+   * Synchronous durability needs a replica to acknowledge: on while the group has replicas, off
+   * without (every write would time out). A node's config file has the value of its launch; this
+   * sets it live on every running node when replicas come or go (a node launched before its
+   * replicas existed, the first primary above all, would otherwise acknowledge writes alone).
+   */
+  async applyDurability(group: Group): Promise<void> {
+    const external = this.state.control?.engineBinary !== undefined;
+    if (group.spec.durability !== 'sync' || external || !BUNDLED_DIRECTIVES.has('sync-replicas')) return;
+    const value = this.replicasOf(group).length > 0 ? '1' : '0';
+    await Promise.all(members(group).filter((n) => this.isUp(n)).map((n) => this.call(group, n, ['CONFIG', 'SET', 'sync-replicas', value])));
+  }
+
   /** Waits until the node answers PING (and, for a replica, has synced from its primary). */
   async waitReady(group: Group, node: Node, timeoutMs = 30000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -389,6 +404,7 @@ export class ControlPlane {
         this.emit(events.cacheClusterProvisioned(r.cacheClusterId));
       }));
       if (!(await this.primaryAddresses.settled(group))) throw new Error(`the primary did not take the primary endpoint's address ${primaryEp}:${spec.port}`);
+      await this.applyDurability(group); // the primary started before its replicas existed
       group.status = 'available';
       shard(group).status = 'available';
       this.emit(events.replicationGroupCreated(id));
@@ -441,6 +457,7 @@ export class ControlPlane {
         await this.removeNode(group, gone);
         this.emit(events.decreaseReplicaCountFinished(id, gone.cacheClusterId));
       }
+      await this.applyDurability(group);
     } finally {
       group.status = 'available';
       shard(group).status = 'available';
