@@ -127,13 +127,24 @@ export class HealthMonitor {
     }
     this.cp.busy.add(id);
     void this.cp.serialize(async () => {
+      this.cp.recovering.add(id);
       try {
         await replaceNode(this.cp, group, node);
       } finally {
+        this.cp.recovering.delete(id);
         this.cp.busy.delete(id);
       }
     }).catch(() => undefined);
   }
+}
+
+/**
+ * Replicas in the middle of their recovery whose process runs: one that has finished its sync may
+ * hold writes only it acknowledged (sync-replicas counts any replica), so the failover weighs it.
+ */
+function resyncedRecovering(cp: ControlPlane, group: Group, oldPrimary: Node): Node[] {
+  return cp.replicasOf(group).filter((n) => n !== oldPrimary && cp.recovering.has(n.cacheClusterId)
+    && n.pid !== undefined && cp.host(n).isRunning(n.pid, cp.nodeDir(n)));
 }
 
 /** A primary whose node group has a live replica to promote, with automatic failover on. */
@@ -165,7 +176,9 @@ async function promote(cp: ControlPlane, group: Group, oldPrimary: Node, why: 'f
     cp.emit({ sourceType: 'replication-group', sourceIdentifier: group.replicationGroupId, message: 'Failover not possible for node group 0001: no available replica' });
     return undefined;
   }
-  const next = (await pickReplica(cp, group, oldPrimary, candidates, '0001'))!;
+  const next = (await pickReplica(cp, group, oldPrimary, candidates, '0001', resyncedRecovering(cp, group, oldPrimary)))!;
+  // promoted in the middle of its recovery: its replaceNode sees it primary and finishes
+  cp.failed.delete(next.cacheClusterId);
   // A Global Datastore secondary's new primary follows the primary region, read-only.
   await cp.call(group, next, ['REPLICAOF', ...promotionTarget(cp.state, group)]);
   oldPrimary.role = 'replica';

@@ -39,20 +39,32 @@ export function rankCandidates(candidates: readonly Candidate[], oldPrimary: Nod
     || a.node.cacheClusterId.localeCompare(b.node.cacheClusterId));
 }
 
-/** Reads each live replica's offset and returns the one to promote (undefined when there is none). */
+/**
+ * Reads each live replica's offset and returns the one to promote (undefined when there is none).
+ * `resyncing`: replicas being recovered; one counts only once it has synced into the same
+ * replication history as a live candidate (same replication id: its offset is then comparable; a
+ * node back from a crash reports its old history's id and offset until its sync ends).
+ */
 export async function pickReplica(
-  cp: ControlPlane, group: Group, oldPrimary: Node, replicas: readonly Node[], nodeGroupId: string,
+  cp: ControlPlane, group: Group, oldPrimary: Node, replicas: readonly Node[], nodeGroupId: string, resyncing: readonly Node[] = [],
 ): Promise<Node | undefined> {
   const live = replicas.filter((n) => n !== oldPrimary && promotable(cp, n));
   if (live.length === 0) return undefined;
-  const candidates = await Promise.all(live.map(async (node) => {
+  const read = async (node: Node) => {
     try {
       const info = await cp.info(group, node, 'replication', 500);
       const offset = Number(info.slave_repl_offset ?? info.master_repl_offset);
-      return { node, offset: Number.isFinite(offset) ? offset : -1 };
+      // a transfer in progress (an RDB loading) lists its byte counts
+      return { node, offset: Number.isFinite(offset) ? offset : -1, replid: info.master_replid, loading: info.master_sync_total_bytes !== undefined };
     } catch {
-      return { node, offset: -1 };
+      return { node, offset: -1, replid: undefined, loading: true };
     }
-  }));
-  return rankCandidates(candidates, oldPrimary, preferredPrimaryAz(group, nodeGroupId))[0].node;
+  };
+  const candidates = await Promise.all(live.map(read));
+  const histories = new Set(candidates.filter((c) => c.offset >= 0).map((c) => c.replid));
+  // and only when it is ahead of every live one: a node mid-recovery is the last choice otherwise
+  const best = Math.max(...candidates.map((c) => c.offset));
+  const extra = (await Promise.all(resyncing.filter((n) => !live.includes(n)).map(read)))
+    .filter((c) => !c.loading && c.offset > best && histories.has(c.replid));
+  return rankCandidates([...candidates, ...extra], oldPrimary, preferredPrimaryAz(group, nodeGroupId))[0].node;
 }
