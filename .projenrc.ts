@@ -143,5 +143,9 @@ project.addTask('bench:deploy', {
   description: 'Benchmark: deploy to available, failover time (kill -9 to the first write through the primary endpoint), writes lost, endpoint/direct throughput',
   exec: 'ts-node --project test/tsconfig.json bench/deploy-failover.ts',
 });
+project.addTask('bench:endpoint', {
+  description: 'Benchmark: throughput through the primary endpoint against direct-to-node (interleaved rounds, best of N)',
+  exec: 'ts-node --project test/tsconfig.json bench/endpoint-throughput.ts',
+});
 
 project.synth();
