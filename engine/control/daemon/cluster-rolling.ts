@@ -8,27 +8,14 @@
  */
 import { clusterHandle, failoverClusterShard, launchAll, memberOf } from './cluster-mode';
 import type { ControlPlane } from './control-plane';
-import type { RollingChange } from './rolling';
+import { RollingChange, pendingFor, restartChanged } from './rolling';
 import { converge, reattach } from '../cluster';
-import { Group, Node, NodeGroup, setPhase } from '../state/types';
-
-const pending = (change: RollingChange) => (n: Node) => (change.nodeType !== undefined && n.nodeType !== change.nodeType)
-  || (change.engineVersion !== undefined && n.engineVersion !== change.engineVersion);
+import { Group, Node, NodeGroup } from '../state/types';
 
 /** Restarts one cluster node on the new type / version; returns once it is back in the cluster (a replica: synced). */
 async function replaceMember(cp: ControlPlane, group: Group, ng: NodeGroup, node: Node, change: RollingChange): Promise<void> {
-  const id = node.cacheClusterId;
-  cp.busy.add(id);
-  try {
-    setPhase(node, 'modifying');
-    cp.repointEndpoints(group);
-    cp.save();
-    const cluster = await clusterHandle(cp, group);
-    // A primary only gets here without a replica to hand over to: its data comes back from the dump.
-    if (node.role === 'primary') await cp.call(group, node, ['SAVE'], 60000);
-    if (node.pid !== undefined) await cp.host(node).stop(node.pid);
-    if (change.nodeType !== undefined) node.nodeType = change.nodeType;
-    if (change.engineVersion !== undefined) node.engineVersion = change.engineVersion;
+  const cluster = await clusterHandle(cp, group);
+  await restartChanged(cp, group, node, change, async () => {
     await launchAll(cp, group, [node]);
     if (node.role === 'replica') {
       await reattach(cluster, memberOf(ng, node), { convergeTimeoutMs: 60000 });
@@ -37,16 +24,11 @@ async function replaceMember(cp: ControlPlane, group: Group, ng: NodeGroup, node
       await cluster.attach(memberOf(ng, node));
       await converge(cluster, 60000);
     }
-    setPhase(node, 'available');
-    cp.repointEndpoints(group);
-    cp.save();
-  } finally {
-    cp.busy.delete(id);
-  }
+  });
 }
 
 async function rollShard(cp: ControlPlane, group: Group, ng: NodeGroup, change: RollingChange): Promise<void> {
-  const todo = pending(change);
+  const todo = pendingFor(change);
   for (const r of ng.members.filter((n) => n.role === 'replica' && todo(n))) await replaceMember(cp, group, ng, r, change);
   const primary = ng.members.find((n) => n.role === 'primary');
   if (!primary || !todo(primary)) return;

@@ -19,8 +19,16 @@ export interface RollingChange {
   readonly engineVersion?: string;
 }
 
-/** Restarts one node on the new type / version and waits until it serves (a replica: synced). */
-async function replaceOne(cp: ControlPlane, group: Group, node: Node, change: RollingChange): Promise<void> {
+/** Whether a node still runs what `change` moves away from. */
+export const pendingFor = (change: RollingChange) => (n: Node): boolean => (change.nodeType !== undefined && n.nodeType !== change.nodeType)
+  || (change.engineVersion !== undefined && n.engineVersion !== change.engineVersion);
+
+/**
+ * Restarts `node` on the new type / version, either mode: busy and `modifying` meanwhile, a primary
+ * saved first (it only gets here without a replica to hand over to: its data comes back from the
+ * dump), stopped, the change recorded, then `restart` launches it and waits until it serves.
+ */
+export async function restartChanged(cp: ControlPlane, group: Group, node: Node, change: RollingChange, restart: () => Promise<void>): Promise<void> {
   const id = node.cacheClusterId;
   cp.busy.add(id);
   try {
@@ -31,8 +39,7 @@ async function replaceOne(cp: ControlPlane, group: Group, node: Node, change: Ro
     if (node.pid !== undefined) await cp.host(node).stop(node.pid);
     if (change.nodeType !== undefined) node.nodeType = change.nodeType;
     if (change.engineVersion !== undefined) node.engineVersion = change.engineVersion;
-    await cp.launch(group, node);
-    await cp.waitReady(group, node, 60000);
+    await restart();
     setPhase(node, 'available');
     cp.repointEndpoints(group);
     cp.save();
@@ -41,10 +48,17 @@ async function replaceOne(cp: ControlPlane, group: Group, node: Node, change: Ro
   }
 }
 
+/** Restarts one node on the new type / version and waits until it serves (a replica: synced). */
+async function replaceOne(cp: ControlPlane, group: Group, node: Node, change: RollingChange): Promise<void> {
+  await restartChanged(cp, group, node, change, async () => {
+    await cp.launch(group, node);
+    await cp.waitReady(group, node, 60000);
+  });
+}
+
 async function rollNodeGroup(cp: ControlPlane, group: Group, nodeGroupId: string, change: RollingChange): Promise<void> {
   const ng = group.nodeGroups.find((x) => x.nodeGroupId === nodeGroupId)!;
-  const pending = (n: Node) => (change.nodeType !== undefined && n.nodeType !== change.nodeType)
-    || (change.engineVersion !== undefined && n.engineVersion !== change.engineVersion);
+  const pending = pendingFor(change);
   // Roles are read afresh before each step: an automatic failover (its own lane) may change them meanwhile.
   for (;;) {
     const replica = ng.members.find((n) => n.role === 'replica' && pending(n));
