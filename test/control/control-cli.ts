@@ -42,6 +42,17 @@ export function tempDir(prefix: string): string {
 }
 
 /** Destroys what a test deployed into `stateDir` (no final snapshot), kills what is left of it, and removes `work`. */
+/** Resumes processes a test SIGSTOPped (so destroy can stop them); gone ones are skipped. */
+export function resume(pids: readonly number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      /* gone */
+    }
+  }
+}
+
 export async function tearDown(stateDir: string, work: string): Promise<void> {
   if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
   killAll(stateDir);

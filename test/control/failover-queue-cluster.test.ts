@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Cluster } from 'ioredis';
-import { cli, killAll, ok, tempDir } from './control-cli';
+import { ok, resume, tearDown, tempDir } from './control-cli';
 import { waitFor } from '../engine/nodes';
 
 const RESUME_MS = 5000;
@@ -43,17 +43,9 @@ describe('cluster mode: a shard failover never waits behind a node recovery', ()
   }, 120000);
 
   afterAll(async () => {
-    for (const pid of stopped) {
-      try {
-        process.kill(pid, 'SIGCONT');
-      } catch {
-        /* gone */
-      }
-    }
+    resume(stopped);
     client?.disconnect();
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
-    killAll(stateDir);
-    fs.rmSync(work, { recursive: true, force: true });
+    await tearDown(stateDir, work);
   });
 
   const state = () => JSON.parse(fs.readFileSync(path.join(stateDir, 'state.json'), 'utf8')).replicationGroups.failqc;

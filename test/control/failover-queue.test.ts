@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Redis from 'ioredis';
-import { cli, json, killAll, ok, tempDir, topology } from './control-cli';
+import { json, ok, resume, tearDown, tempDir, topology } from './control-cli';
 import { waitFor } from '../engine/nodes';
 
 const ADMIN = 'cdk-elasticache-admin';
@@ -50,17 +50,9 @@ describe('a failover never waits behind a node recovery', () => {
   }, 120000);
 
   afterAll(async () => {
-    for (const pid of stopped) {
-      try {
-        process.kill(pid, 'SIGCONT');
-      } catch {
-        /* gone */
-      }
-    }
+    resume(stopped);
     for (const c of clients) c.disconnect();
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
-    killAll(stateDir);
-    fs.rmSync(work, { recursive: true, force: true });
+    await tearDown(stateDir, work);
   });
 
   const nodes = (id: string): NodeState[] => JSON.parse(fs.readFileSync(path.join(stateDir, 'state.json'), 'utf8'))
