@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Redis from 'ioredis';
-import { alive, cli, killAll, ok, routerPid, tempDir, topology } from './control-cli';
+import { alive, ok, routerPid, tearDown, tempDir, topology } from './control-cli';
 import { waitFor } from '../engine/nodes';
 
 jest.setTimeout(120000);
@@ -50,9 +50,7 @@ describe('primary endpoint bound by the primary node', () => {
 
   afterAll(async () => {
     for (const c of clients) c.disconnect();
-    if (fs.existsSync(path.join(stateDir, 'state.json'))) await cli(['destroy', '--state-dir', stateDir, '--no-final-snapshot']);
-    killAll(stateDir);
-    fs.rmSync(work, { recursive: true, force: true });
+    await tearDown(stateDir, work);
   });
 
   test('clients reach the primary directly; killing the router does not touch them', async () => {
