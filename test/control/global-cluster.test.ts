@@ -124,6 +124,22 @@ describe('a Global Datastore of a cluster-mode-enabled primary (examples app)', 
     await waitFor(async () => shard().every((m) => m.status === 'available') && (await check('catalog-euw1')) === 'clean', 'the killed node back as a replica', 60000);
   });
 
+  test('a replica added to the secondary later knows its shard\'s upstream in the primary region', async () => {
+    type Member = { role: string; cacheClusterId: string; endpoint: { address: string; port: number } };
+    const state = () => JSON.parse(fs.readFileSync(path.join(stateDir, 'state.json'), 'utf8')).replicationGroups;
+    const shard = (id: string): Member[] => state()[id].nodeGroups[1].members;
+    const before = shard('catalog-euw1').map((m) => m.cacheClusterId);
+    await ok(['increase-replica-count', '--replication-group-id', 'catalog-euw1', '--new-replica-count', '2', '--apply-immediately', '--state-dir', stateDir]);
+    await waitFor(async () => shard('catalog-euw1').length === before.length + 1 && (await describe_('catalog-euw1')).Status === 'available', 'the new replicas', 60000);
+    const fresh = shard('catalog-euw1').find((m) => !before.includes(m.cacheClusterId))!;
+    const upstream = shard('catalog-use1').find((m) => m.role === 'primary')!.endpoint;
+    // what the node takes its data from if it is ever promoted in its own region
+    const secret = fs.readFileSync(path.join(stateDir, 'admin.secret'), 'utf8').trim();
+    const r = spawnSync('redis-cli', [...(caFile ? ['--tls', '--cacert', caFile] : []), '--user', 'cdk-elasticache-admin', '--pass', secret, '--no-auth-warning',
+      '-h', fresh.endpoint.address, '-p', String(fresh.endpoint.port), 'CONFIG', 'GET', 'cdk-elasticache-global-upstream'], { encoding: 'utf8', timeout: 10000 });
+    expect(r.stdout.trim().split('\n')).toEqual(['cdk-elasticache-global-upstream', `${upstream.address} ${upstream.port}`]);
+  });
+
   test('failover-global-replication-group promotes every shard of the secondary; the old primary follows it', async () => {
     const g = await json(['failover-global-replication-group', '--global-replication-group-id', 'local-catalog',
       '--primary-region', 'eu-west-1', '--primary-replication-group-id', 'catalog-euw1', '--state-dir', stateDir]);

@@ -8,6 +8,8 @@ import { addClusterNode, clusterHandle, launchAll, markReady, memberOf } from '.
 import { ApiError, ControlPlane } from './control-plane';
 import { events } from '../api/event-messages';
 import { addReplicas, removeReplicas } from '../cluster';
+import { followClusterUpstream } from '../global/cluster-upstream';
+import { membershipOf } from '../global/upstream';
 import { Group, Node, NodeGroup } from '../state/types';
 
 /** One shard's wanted replica count (the API's ConfigureShard). */
@@ -96,6 +98,9 @@ export async function changeClusterReplicas(
       const cluster = await clusterHandle(cp, group);
       await addReplicas(cluster, fresh.map((f) => memberOf(f.ng, f.node)));
       await markReady(cp, group, fresh.map((f) => f.node));
+      // a Global Datastore secondary: the new replicas learn the primary region's shard primaries
+      // (only once they replicate in their shard: a fresh node is a slotless primary at first)
+      if (membershipOf(cp.state, id)?.role === 'SECONDARY') await followClusterUpstream(cp, group);
       for (const { node } of fresh) {
         cp.emit(events.cacheNodeAdded(node.cacheClusterId, node.cacheNodeId, node.availabilityZone));
         cp.emit(events.increaseReplicaCountFinished(id, node.cacheClusterId));
