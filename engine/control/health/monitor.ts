@@ -112,7 +112,8 @@ export class HealthMonitor {
     const id = node.cacheClusterId;
     this.cp.busy.add(id);
     void failover(this.cp, group, node, 'failed')
-      .catch(() => undefined)
+      // the monitor tries again; the reason goes to the control plane's log (control.log)
+      .catch((e: Error) => console.error(`${new Date().toISOString()} failover of ${id} failed: ${e.message}`))
       .finally(() => this.cp.busy.delete(id));
   }
 
